@@ -1,0 +1,132 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A goroutine: one task and its scheduling state.
+ *
+ * <h2>The status word</h2>
+ * The state lives in one atomic {@code long}: the low 7 bits hold the {@link GStatus} ordinal, bit 7 is the
+ * {@link #SCAN} bit, and the upper 56 bits count transitions. Every change goes through {@link #cas}, which bumps the
+ * count, so a word read earlier can only be CASed while nothing at all has happened to the G in between. That makes
+ * the status word the lock that decides races between an M and a third party:
+ * <ul>
+ * <li>the M finishing or entering a syscall moves {@code RUNNING → DEAD / SYSCALL};</li>
+ * <li>sysmon or stop-the-world "detach" a G by moving {@code RUNNING → SYSCALL / PREEMPTED} and then take its P.</li>
+ * </ul>
+ * Whoever wins the CAS owns what follows; the loser sees the new state and adapts. Because the count never repeats, a
+ * reused G (new incarnation from the free list) or a G that left RUNNING and came back can never be mistaken for the
+ * one that was observed (no ABA).
+ * <p>
+ * The {@link #SCAN} bit (Go's {@code _Gscan}) is set by a running G's own M around short scheduler operations that
+ * need its P (putting a new G into the P's run queue): while it is set the detaching CAS, which expects a clean
+ * {@code RUNNING}, fails, so the P cannot change hands in the middle.
+ *
+ * <h2>Other fields</h2>
+ * {@code fn}, {@code id} and {@code createdNanos} are written before the G is published through a run queue (a
+ * happens-before edge) and read by the M that runs it. {@code m} is written by that M before the G becomes RUNNING.
+ */
+public final class G {
+    static final long SCAN = 0x80;
+    private static final long STATE_MASK = 0x7f;
+    private static final long LOW_BITS = 0xff;
+    private static final VarHandle WORD;
+
+    static {
+        try {
+            WORD = MethodHandles.lookup().findVarHandle(G.class, "word", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Status word: transition count, scan bit, state. Use {@link #word()} and {@link #cas}. */
+    @SuppressWarnings("unused")
+    private volatile long word = GStatus.IDLE.ordinal();
+
+    /** Goroutine id; a new one for every incarnation (Go hands out a fresh goid on reuse too). */
+    volatile long id;
+    /** The task; {@code null} while dead. */
+    Runnable fn;
+    volatile long createdNanos;
+    volatile long lastTransitionNanos;
+    /** Why the G is not running (Go's waitreason); {@code null} when running. */
+    volatile String waitReason;
+    /** The M that runs or ran this incarnation. */
+    volatile M m;
+    /** For platform-mode Gs that have started: the only M that may run them (Go's lockedm). */
+    volatile M lockedm;
+    /** Scheduler-wide registry index, for {@code scheddetail}. */
+    final int allgIndex;
+
+    G(int allgIndex) {
+        this.allgIndex = allgIndex;
+    }
+
+    long word() {
+        return (long) WORD.getVolatile(this);
+    }
+
+    static GStatus state(long word) {
+        return GStatus.ofOrdinal((int) (word & STATE_MASK));
+    }
+
+    static boolean scanning(long word) {
+        return (word & SCAN) != 0;
+    }
+
+    /** The current state, ignoring the scan bit. */
+    public GStatus status() {
+        return state(word());
+    }
+
+    /** The id of the current incarnation. */
+    public long id() {
+        return id;
+    }
+
+    /**
+     * Moves the word from {@code expect} to {@code to}, bumping the transition count and clearing the scan bit.
+     *
+     * @return whether the CAS won
+     */
+    boolean cas(long expect, GStatus to) {
+        long next = ((expect & ~LOW_BITS) + (1L << 8)) | to.ordinal();
+        if (WORD.compareAndSet(this, expect, next)) {
+            lastTransitionNanos = System.nanoTime();
+            return true;
+        }
+        return false;
+    }
+
+    /** CAS from exactly {@code from} (scan bit clear) to {@code to}; for owners that know the state. */
+    boolean casStatus(GStatus from, GStatus to) {
+        long w = word();
+        return (w & LOW_BITS) == from.ordinal() && cas(w, to);
+    }
+
+    /** Sets the scan bit on a clean RUNNING word; fails when the G has been detached meanwhile. */
+    boolean tryScan(long expect) {
+        return (expect & LOW_BITS) == GStatus.RUNNING.ordinal()
+                && WORD.compareAndSet(this, expect, (expect + (1L << 8)) | SCAN);
+    }
+
+    /** Clears the scan bit; only the M that set it calls this. */
+    void unscan() {
+        long w = word();
+        WORD.setVolatile(this, ((w & ~LOW_BITS) + (1L << 8)) | (w & STATE_MASK));
+    }
+
+    /** Unconditional store, for a G nobody else can see (new, or just taken off a free list). */
+    void setStatus(GStatus to) {
+        long w = word();
+        WORD.setVolatile(this, ((w & ~LOW_BITS) + (1L << 8)) | to.ordinal());
+        lastTransitionNanos = System.nanoTime();
+    }
+
+    @Override
+    public String toString() {
+        return "G" + id + "[" + status() + "]";
+    }
+}

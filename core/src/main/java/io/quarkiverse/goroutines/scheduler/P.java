@@ -1,0 +1,77 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A processor: the right to run Gs, with its local run queue and free-G cache. {@code procs} of them exist.
+ * <p>
+ * Invariants (see {@link PStatus} for who may change the status):
+ * <ul>
+ * <li>{@code status == RUNNING} ⇔ exactly one M owns the P ({@code p.m == m && m.p == p}). Only the owner touches
+ * the producer side of {@link #runq}, {@link #gFree}, {@link #schedtick}.</li>
+ * <li>{@code status == IDLE} ⇒ the run queue is empty when the P went idle, and the P is on the idle list or held by
+ * one thread that is handing it to an M.</li>
+ * <li>{@code status == SYSCALL} ⇒ nobody owns it; {@link #syscalltick} changes every time it is retaken.</li>
+ * </ul>
+ */
+final class P {
+    /** Go's local free-G list bound and refill target ({@code gfput}, {@code gfget}). */
+    static final int GFREE_MAX = 64;
+    static final int GFREE_KEEP = 32;
+
+    final int id;
+    private final AtomicInteger status = new AtomicInteger(PStatus.GCSTOP.ordinal());
+    /** Owner while RUNNING; the M in a syscall (for traces) while SYSCALL; else null. */
+    volatile M m;
+    final RunQueue runq = new RunQueue();
+    /** Dead Gs for reuse; owner only. */
+    final ArrayDeque<G> gFree = new ArrayDeque<>();
+    volatile int gFreeCount;
+
+    /** Bumped by the owner each time it schedules a G that does not inherit a time slice. */
+    volatile long schedtick;
+    /** Bumped every time the P enters a syscall and every time it is retaken from one. */
+    volatile long syscalltick;
+    volatile long steals;
+    volatile long handoffs;
+    /** The M that last ran the P, preferred when the world restarts. */
+    volatile M oldm;
+
+    /** sysmon's view of this P; touched only by the sysmon thread. */
+    final SysmonTick sysmontick = new SysmonTick();
+
+    P(int id) {
+        this.id = id;
+    }
+
+    PStatus status() {
+        return PStatus.ofOrdinal(status.get());
+    }
+
+    boolean casStatus(PStatus from, PStatus to) {
+        return status.compareAndSet(from.ordinal(), to.ordinal());
+    }
+
+    void setStatus(PStatus to) {
+        status.set(to.ordinal());
+    }
+
+    /** What sysmon saw of a P on earlier passes (Go's {@code sysmontick}). */
+    static final class SysmonTick {
+        long schedtick;
+        long schedwhen;
+        long syscalltick;
+        long syscallwhen;
+        /** CPU time of the P's M, and when it was read, while the schedtick stands still. */
+        long cpuNanos;
+        long cpuWhen;
+        /** Id of the G already reported as long-running, so that it is logged once. */
+        long reportedG = -1;
+    }
+
+    @Override
+    public String toString() {
+        return "P" + id + "[" + status() + "]";
+    }
+}

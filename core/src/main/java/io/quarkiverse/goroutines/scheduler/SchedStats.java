@@ -1,0 +1,32 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Scheduler-wide counters, for snapshots and tests. */
+final class SchedStats {
+    final AtomicLong handoffs = new AtomicLong();
+    final AtomicLong syscallRetakes = new AtomicLong();
+    final AtomicLong blockedDetected = new AtomicLong();
+    final AtomicLong nativeDetected = new AtomicLong();
+    final AtomicLong longRunningReported = new AtomicLong();
+    final AtomicLong longRunningHandoffs = new AtomicLong();
+    /** Time from a P's last schedtick to its detection as blocked: total and maximum, in nanoseconds. */
+    final AtomicLong detectNanosTotal = new AtomicLong();
+    final AtomicLong detectNanosMax = new AtomicLong();
+    final AtomicLong exitsyscallWaits = new AtomicLong();
+    final AtomicLong panics = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+    final AtomicLong mLimitHits = new AtomicLong();
+    final AtomicLong resizes = new AtomicLong();
+    final AtomicLong gCompleted = new AtomicLong();
+
+    long completed() {
+        return gCompleted.get();
+    }
+
+    void recordDetection(long nanos) {
+        detectNanosTotal.addAndGet(nanos);
+        detectNanosMax.accumulateAndGet(nanos, Math::max);
+    }
+}

@@ -1,0 +1,254 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The system monitor (Go's {@code sysmon}): a daemon thread, with no P, that watches the Ps.
+ * <ul>
+ * <li><b>Retake</b> a P that has stayed in a syscall for a whole pass, unless its run queue is empty, someone else
+ * can take new work (an M spins or a P is idle) and the syscall is younger than {@code syscallRetakeAfter}.</li>
+ * <li><b>Detect blocking nobody announced</b>: a RUNNING P whose {@code schedtick} has not moved for
+ * {@code blockingThreshold} while its M's thread is BLOCKED, WAITING or TIMED_WAITING, or RUNNABLE without gaining
+ * CPU time (a native read), is treated as in a syscall: its G is detached and the P handed off.</li>
+ * <li><b>Report long runs</b>: a G running past {@code longRunningThreshold} (Go's {@code forcePreemptNS}) is logged
+ * once with its stack, and optionally detached as if preempted.</li>
+ * <li>Print {@code SCHED} trace lines every {@code schedtrace}.</li>
+ * </ul>
+ * It sleeps 20 µs, doubling after 50 idle passes up to {@code sysmonMaxInterval}; a pass that retakes resets the
+ * sleep. When every P is idle it sleeps up to the maximum and is woken by syscall entries and by work that queues
+ * behind busy Ps. Everything in {@link P.SysmonTick} is touched only by this thread.
+ */
+final class Sysmon {
+    private static final Logger LOG = Logger.getLogger(Sysmon.class.getName());
+    private static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
+
+    private final Scheduler sched;
+    private final Note note = new Note();
+    private volatile Thread thread;
+    /** Set while sleeping longer than the minimum, so that wakers know a wake-up is worth it. */
+    private volatile boolean sleepingLong;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final boolean cpuTimeSupported;
+    private long nextTrace;
+
+    Sysmon(Scheduler sched) {
+        this.sched = sched;
+        boolean cpu;
+        try {
+            cpu = threads.isThreadCpuTimeSupported();
+            if (cpu && !threads.isThreadCpuTimeEnabled()) {
+                threads.setThreadCpuTimeEnabled(true);
+            }
+        } catch (UnsupportedOperationException | SecurityException e) {
+            cpu = false;
+        }
+        this.cpuTimeSupported = cpu;
+    }
+
+    void start() {
+        Thread t = new Thread(this::loop, sched.name() + "-sysmon");
+        t.setDaemon(true);
+        thread = t;
+        Duration trace = sched.config.schedtrace();
+        if (trace != null) {
+            nextTrace = System.nanoTime() + trace.toNanos();
+        }
+        t.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    /** Wakes sysmon if it sleeps longer than its minimum interval. */
+    void wake() {
+        if (sleepingLong) {
+            note.wakeup();
+        }
+    }
+
+    boolean join(long millis) throws InterruptedException {
+        Thread t = thread;
+        if (t == null) {
+            return true;
+        }
+        note.wakeup();
+        t.join(millis);
+        return !t.isAlive();
+    }
+
+    private void loop() {
+        long min = sched.config.sysmonMinInterval().toNanos();
+        long max = sched.config.sysmonMaxInterval().toNanos();
+        long blockingQuarter = Math.min(max, sched.config.blockingThreshold().toNanos() / 4);
+        long delay = min;
+        int idle = 0;
+        while (!sched.terminatedOrStopping()) {
+            if (delay > min) {
+                sleepingLong = true;
+            }
+            note.sleep(delay);
+            note.clear();
+            sleepingLong = false;
+            long now = System.nanoTime();
+            int n = pass(now);
+            if (n > 0) {
+                idle = 0;
+                delay = min;
+            } else {
+                idle++;
+                if (idle > IDLE_PASSES_BEFORE_BACKOFF) {
+                    // Back off, but while work is queued keep looking often enough to catch a stuck P soon
+                    // after blockingThreshold.
+                    long cap = workQueued() ? Math.max(min, blockingQuarter) : max;
+                    delay = Math.min(delay * 2, cap);
+                } else {
+                    delay = min;
+                }
+            }
+            trace(now);
+        }
+    }
+
+    private boolean workQueued() {
+        if (sched.runqsize > 0 || sched.nexitsyscall > 0) {
+            return true;
+        }
+        P[] ps = sched.allp;
+        for (int i = 0; i < sched.gomaxprocs && i < ps.length; i++) {
+            if (!ps[i].runq.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void trace(long now) {
+        Duration period = sched.config.schedtrace();
+        if (period == null || now < nextTrace) {
+            return;
+        }
+        nextTrace = now + period.toNanos();
+        try {
+            sched.config.traceSink().accept(sched.schedtrace(sched.config.scheddetail()));
+        } catch (RuntimeException e) {
+            LOG.warning("schedtrace sink failed: " + e);
+        }
+    }
+
+    /** One pass over the Ps; returns how many were retaken or detached. */
+    int pass(long now) {
+        int n = 0;
+        P[] ps = sched.allp;
+        int procs = sched.gomaxprocs;
+        for (int i = 0; i < procs && i < ps.length; i++) {
+            P p = ps[i];
+            PStatus s = p.status();
+            P.SysmonTick pd = p.sysmontick;
+            if (s == PStatus.RUNNING) {
+                long t = p.schedtick;
+                M m = p.m;
+                G g = m == null ? null : m.curg;
+                if (pd.schedtick != t) {
+                    // The P moved on: restart the clocks.
+                    pd.schedtick = t;
+                    pd.schedwhen = now;
+                    pd.cpuWhen = 0;
+                    continue;
+                }
+                if (g != null && m != null && checkRunning(p, m, g, now)) {
+                    n++;
+                }
+            } else if (s == PStatus.SYSCALL) {
+                long t = p.syscalltick;
+                if (pd.syscalltick != t) {
+                    pd.syscalltick = t;
+                    pd.syscallwhen = now;
+                    continue;
+                }
+                // Same syscall seen on two passes.
+                if (p.runq.isEmpty() && sched.nmspinning.get() + sched.npidle.get() > 0
+                        && now - pd.syscallwhen < sched.config.syscallRetakeAfter().toNanos()) {
+                    continue;
+                }
+                if (sched.retake(p)) {
+                    sched.stats.syscallRetakes.incrementAndGet();
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** A RUNNING P whose schedtick stands still: blocked, stuck in native code, or just long-running? */
+    private boolean checkRunning(P p, M m, G g, long now) {
+        P.SysmonTick pd = p.sysmontick;
+        long still = now - pd.schedwhen;
+        SchedulerConfig cfg = sched.config;
+        if (g.status() != GStatus.RUNNING) {
+            return false;
+        }
+        // A G that shares a time slice can run several Gs without a schedtick move; measure from its own start.
+        long since = Math.min(still, now - g.lastTransitionNanos);
+        if (cfg.blockingDetection() && since >= cfg.blockingThreshold().toNanos()) {
+            Thread t = m.thread;
+            Thread.State ts = t == null ? Thread.State.RUNNABLE : t.getState();
+            if (ts == Thread.State.BLOCKED || ts == Thread.State.WAITING || ts == Thread.State.TIMED_WAITING) {
+                if (handoff(p, g, GStatus.SYSCALL, "blocked (" + ts + ")", since)) {
+                    sched.stats.blockedDetected.incrementAndGet();
+                    return true;
+                }
+                return false;
+            }
+            if (ts == Thread.State.RUNNABLE && cpuTimeSupported && t != null) {
+                long cpu = threads.getThreadCpuTime(t.getId());
+                if (pd.cpuWhen == 0 || cpu < 0) {
+                    pd.cpuWhen = now;
+                    pd.cpuNanos = cpu;
+                } else if (now - pd.cpuWhen >= cfg.blockingThreshold().toNanos()) {
+                    long gained = cpu - pd.cpuNanos;
+                    if (gained * 10 < now - pd.cpuWhen) {
+                        // Under a tenth of a core over the window: waiting in native code.
+                        if (handoff(p, g, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since)) {
+                            sched.stats.nativeDetected.incrementAndGet();
+                            return true;
+                        }
+                        return false;
+                    }
+                    pd.cpuWhen = now;
+                    pd.cpuNanos = cpu;
+                }
+            }
+        }
+        if (since >= cfg.longRunningThreshold().toNanos() && pd.reportedG != g.id) {
+            pd.reportedG = g.id;
+            sched.stats.longRunningReported.incrementAndGet();
+            Thread t = m.thread;
+            StackTraceElement[] stack = t == null ? new StackTraceElement[0] : t.getStackTrace();
+            LOG.warning("goroutine " + g.id + " on " + (t == null ? "?" : t.getName()) + " has run for "
+                    + TimeUnit.NANOSECONDS.toMillis(since) + " ms without yielding (long-running.threshold="
+                    + cfg.longRunningThreshold().toMillis() + " ms)"
+                    + (cfg.longRunningHandoff() ? "; its P is handed off" : "")
+                    + "\n\tat " + String.join("\n\tat ", Arrays.stream(stack).map(String::valueOf).toList()));
+            if (cfg.longRunningHandoff() && handoff(p, g, GStatus.PREEMPTED, "preempted: long-running", since)) {
+                sched.stats.longRunningHandoffs.incrementAndGet();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean handoff(P p, G g, GStatus as, String reason, long since) {
+        if (!sched.detach(p, as, reason)) {
+            return false;
+        }
+        sched.stats.recordDetection(since);
+        sched.retake(p);
+        return true;
+    }
+}

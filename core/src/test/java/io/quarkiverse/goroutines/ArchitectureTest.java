@@ -1,0 +1,62 @@
+package io.quarkiverse.goroutines;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/**
+ * Architecture rules for the core module: the scheduler engine is plain Java and must stay independent of Quarkus,
+ * Vert.x, SmallRye, JBoss and Jakarta APIs, and the scheduler must not depend on the demo code.
+ */
+class ArchitectureTest {
+
+    private static final String ROOT_PACKAGE = "io.quarkiverse.goroutines";
+
+    private static JavaClasses coreClasses;
+
+    @BeforeAll
+    static void importClasses() {
+        coreClasses = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT_PACKAGE);
+    }
+
+    @Test
+    void importsCoreClasses() {
+        assertFalse(coreClasses.isEmpty(),
+                "ArchUnit imported no production classes from " + ROOT_PACKAGE + "; the rules below would be vacuous");
+    }
+
+    @Test
+    void coreDoesNotDependOnFrameworks() {
+        assertFalse(coreClasses.isEmpty(), "no classes imported from " + ROOT_PACKAGE);
+        noClasses()
+                .that().resideInAPackage(ROOT_PACKAGE + "..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.quarkus..",
+                        "io.vertx..",
+                        "io.smallrye..",
+                        "org.jboss..",
+                        "jakarta..")
+                .because("the core scheduler is plain Java; Quarkus integration belongs in the runtime module")
+                .allowEmptyShould(false)
+                .check(coreClasses);
+    }
+
+    @Test
+    void schedulerDoesNotDependOnDemo() {
+        assertFalse(coreClasses.isEmpty(), "no classes imported from " + ROOT_PACKAGE);
+        noClasses()
+                .that().resideInAPackage(ROOT_PACKAGE + ".scheduler..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT_PACKAGE + ".demo..")
+                .because("the demo uses the scheduler, never the other way round")
+                .allowEmptyShould(false)
+                .check(coreClasses);
+    }
+}
