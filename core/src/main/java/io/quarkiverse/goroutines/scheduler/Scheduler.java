@@ -465,10 +465,11 @@ public final class Scheduler extends AbstractExecutorService {
 
     private void reportMLimit() {
         long now = System.nanoTime();
-        if (lastMLimitReport == 0 || now - lastMLimitReport > TimeUnit.SECONDS.toNanos(10)) {
+        int blocked = countBlocked();
+        if (blocked > 0 && (lastMLimitReport == 0 || now - lastMLimitReport > TimeUnit.SECONDS.toNanos(10))) {
             lastMLimitReport = now;
             LOG.severe(name() + " scheduler cannot start another M: max-threads=" + config.maxThreads()
-                    + " reached (" + countBlocked() + " Ms are blocked in calls). Work waits until an M is free;"
+                    + " reached (" + blocked + " Ms are blocked in calls). Work waits until an M is free;"
                     + " raise max-threads (quarkus.goroutines.max-threads) if that much blocking is expected.");
         }
     }
@@ -477,7 +478,8 @@ public final class Scheduler extends AbstractExecutorService {
         int n = 0;
         for (M m : allmView) {
             G g = m.curg;
-            if (g != null && g.status() != GStatus.RUNNING) {
+            GStatus st = g == null ? null : g.status();
+            if (st == GStatus.SYSCALL || st == GStatus.PREEMPTED) {
                 n++;
             }
         }
@@ -534,6 +536,11 @@ public final class Scheduler extends AbstractExecutorService {
         try {
             if (runState >= STOPPING) {
                 return false;
+            }
+            if (runqsize > 0 && npidle.get() > 0) {
+                // A start of an M may have failed at the cap between our P release and now: take the work.
+                acquirep(m, pidlegetLocked());
+                return true;
             }
             midle.push(m);
             nmidle = midle.size();

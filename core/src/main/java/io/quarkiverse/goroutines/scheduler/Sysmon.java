@@ -195,6 +195,12 @@ final class Sysmon {
         }
         // A G that shares a time slice can run several Gs without a schedtick move; measure from its own start.
         long since = Math.min(still, now - g.lastTransitionNanos);
+        if (cfg.blockingDetection() && pd.cpuWhen == 0 && cpuTimeSupported && m.thread != null) {
+            // First pass that sees the P stand still: start the CPU-time window now, so that a native wait can be
+            // recognised one threshold later.
+            pd.cpuWhen = now;
+            pd.cpuNanos = threads.getThreadCpuTime(m.thread.getId());
+        }
         if (cfg.blockingDetection() && since >= cfg.blockingThreshold().toNanos()) {
             Thread t = m.thread;
             Thread.State ts = t == null ? Thread.State.RUNNABLE : t.getState();
@@ -230,8 +236,9 @@ final class Sysmon {
             sched.stats.longRunningReported.incrementAndGet();
             Thread t = m.thread;
             StackTraceElement[] stack = t == null ? new StackTraceElement[0] : t.getStackTrace();
-            LOG.warning("goroutine " + g.id + " on " + (t == null ? "?" : t.getName()) + " has run for "
-                    + TimeUnit.NANOSECONDS.toMillis(since) + " ms without yielding (long-running.threshold="
+            LOG.warning("goroutine " + g.id + " on " + (t == null ? "?" : t.getName()) + " has held its P for "
+                    + TimeUnit.NANOSECONDS.toMillis(since) + " ms without yielding (thread "
+                    + (t == null ? "?" : t.getState()) + "; long-running.threshold="
                     + cfg.longRunningThreshold().toMillis() + " ms)"
                     + (cfg.longRunningHandoff() ? "; its P is handed off" : "")
                     + "\n\tat " + String.join("\n\tat ", Arrays.stream(stack).map(String::valueOf).toList()));

@@ -1,0 +1,46 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Helpers shared by scheduler tests. */
+final class Schedulers {
+    private Schedulers() {
+    }
+
+    static SchedulerConfig.Builder config(int procs) {
+        return SchedulerConfig.builder().name("test").procs(procs);
+    }
+
+    /** Shuts down and asserts that every thread of the scheduler is gone. */
+    static void stop(Scheduler s) throws InterruptedException {
+        ShutdownReport r = s.shutdownGracefully(Duration.ofSeconds(10));
+        assertTrue(r.clean(), "shutdown dropped work: " + r);
+        assertTrue(s.isTerminated(), "scheduler did not terminate");
+    }
+
+    /** Waits for a condition that another thread makes true, failing after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** About {@code nanos} of CPU work. */
+    static long spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        long x = 1;
+        while (System.nanoTime() < end) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        return x;
+    }
+}
