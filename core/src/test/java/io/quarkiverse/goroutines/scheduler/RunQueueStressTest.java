@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -25,13 +27,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and run what they stole from their own queues. Every G put must be taken exactly once, by exactly one of: the
  * owner's {@code get}, an overflow batch, a thief's {@code steal} result or a thief's {@code get}.
  * <p>
+ * The owner works in phases of 512 operations with a seed-chosen put ratio; in half of them the thieves are "busy"
+ * (they rarely steal and run little), so the queue fills up and overflows, in the others they steal eagerly. The owner
+ * paces itself ({@link #letThievesRun}) so that the thieves run alongside it even on a machine with few cores; no
+ * check depends on timing.
+ * <p>
  * The seed drives every random choice (thread scheduling aside); a failure names it.
  */
 class RunQueueStressTest {
 
     static final int SEEDS = 20;
-    static final int OWNER_OPS = 200_000;
+    static final int OWNER_OPS = 500_000;
     static final int THIEVES = 3;
+    /** Owner phases: put-heavy ones overflow, get-heavy ones make thieves race for the last Gs. */
+    static final int[] PUT_PERCENTS = { 20, 50, 65, 85, 100 };
+    static final long PACING_NANOS = 50_000;
 
     private static final AtomicLong totalOverflowBatches = new AtomicLong();
     private static final AtomicLong totalStolen = new AtomicLong();
@@ -45,6 +55,37 @@ class RunQueueStressTest {
     static void summary() {
         System.out.printf("RunQueueStressTest: %d Gs put, %d stolen by steal(), %d overflow batches%n",
                 totalPuts.get(), totalStolen.get(), totalOverflowBatches.get());
+        // guards against the test degenerating into one that exercises neither path
+        if (totalPuts.get() > 0) {
+            assertTrue(totalStolen.get() > 0, "no steal succeeded in any seed");
+            assertTrue(totalOverflowBatches.get() > 0, "no overflow in any seed");
+        }
+    }
+
+    /**
+     * Pacing, not synchronisation (correctness never depends on it): gives the thieves a chance to run. Spins until one
+     * of them has gone round its loop, for at most {@link #PACING_NANOS}; if none did (they are not on a CPU), yields
+     * once. On an idle machine the thieves run in parallel and this returns at once; on an overloaded one its cost is
+     * bounded.
+     */
+    static void letThievesRun(AtomicLongArray thiefRounds) {
+        long sum = sum(thiefRounds);
+        long deadline = System.nanoTime() + PACING_NANOS;
+        do {
+            Thread.onSpinWait();
+            if (sum(thiefRounds) != sum) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+        Thread.yield();
+    }
+
+    private static long sum(AtomicLongArray a) {
+        long sum = 0;
+        for (int i = 0; i < a.length(); i++) {
+            sum += a.get(i);
+        }
+        return sum;
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -64,11 +105,11 @@ class RunQueueStressTest {
         AtomicLong overflowBatches = new AtomicLong();
         AtomicLong stolen = new AtomicLong();
         CyclicBarrier start = new CyclicBarrier(1 + THIEVES);
+        // loop iterations of each thief, for the owner's pacing
+        AtomicLongArray thiefRounds = new AtomicLongArray(THIEVES);
+        AtomicBoolean busyThieves = new AtomicBoolean();
 
-        interface Taker {
-            void take(G g, String how);
-        }
-        Taker take = (g, how) -> {
+        BiConsumer<G, String> take = (g, how) -> {
             if (g == null) {
                 failure.compareAndSet(null, how + " returned a null G");
                 return;
@@ -91,15 +132,14 @@ class RunQueueStressTest {
                 int nextId = 0;
                 int putPercent = 50;
                 for (int op = 0; op < OWNER_OPS && failure.get() == null; op++) {
+                    if ((op & 4095) == 0) {
+                        letThievesRun(thiefRounds);
+                    }
                     if ((op & 511) == 0) {
                         // phases of put-heavy (overflowing) and get-heavy (stealing from an emptying queue) work
-                        putPercent = switch (ownerRnd.nextInt(5)) {
-                            case 0 -> 20;
-                            case 1 -> 50;
-                            case 2 -> 65;
-                            case 3 -> 85;
-                            default -> 100;
-                        };
+                        putPercent = PUT_PERCENTS[ownerRnd.nextInt(PUT_PERCENTS.length)];
+                        // in half the phases the thieves are "busy": they steal and run little, so the queue fills
+                        busyThieves.set(ownerRnd.nextBoolean());
                     }
                     if (ownerRnd.nextInt(100) < putPercent) {
                         G g = new G(nextId);
@@ -111,20 +151,20 @@ class RunQueueStressTest {
                                 failure.compareAndSet(null, "overflow batch of " + batch.size());
                             }
                             for (G b : batch) {
-                                take.take(b, "overflow");
+                                take.accept(b, "overflow");
                             }
                         });
                     } else {
                         RunQueue.Next n = owner.get();
                         if (n != null) {
-                            take.take(n.g(), "owner get");
+                            take.accept(n.g(), "owner get");
                         }
                     }
                 }
                 puts.set(nextId);
                 RunQueue.Next n;
                 while ((n = owner.get()) != null) {
-                    take.take(n.g(), "owner final get");
+                    take.accept(n.g(), "owner final get");
                 }
                 if (!owner.isEmpty()) {
                     failure.compareAndSet(null, "owner queue not empty after draining: size " + owner.size());
@@ -146,8 +186,10 @@ class RunQueueStressTest {
                 try {
                     start.await();
                     while (!ownerDone.get() && failure.get() == null) {
+                        thiefRounds.incrementAndGet(self);
                         // Go steals only into an (almost) empty queue; steal needs room for half a full victim.
-                        if (mine.size() <= RunQueue.SIZE / 2) {
+                        boolean busy = busyThieves.get();
+                        if (mine.size() <= RunQueue.SIZE / 2 && (!busy || rnd.nextInt(256) == 0)) {
                             RunQueue victim = rnd.nextInt(8) == 0 ? thiefQueues[(self + 1 + rnd.nextInt(THIEVES - 1)) % THIEVES]
                                     : owner;
                             if (rnd.nextInt(4) == 0 && victim.isEmpty()) {
@@ -158,20 +200,20 @@ class RunQueueStressTest {
                             G g = mine.steal(victim, stealRunNext, victimRunning);
                             if (g != null) {
                                 stolen.incrementAndGet();
-                                take.take(g, "steal by thief " + self);
+                                take.accept(g, "steal by thief " + self);
                             }
                         }
-                        for (int k = rnd.nextInt(4); k > 0; k--) {
+                        for (int k = busy ? rnd.nextInt(2) : rnd.nextInt(4); k > 0; k--) {
                             RunQueue.Next n = mine.get();
                             if (n == null) {
                                 break;
                             }
-                            take.take(n.g(), "get by thief " + self);
+                            take.accept(n.g(), "get by thief " + self);
                         }
                     }
                     RunQueue.Next n;
                     while ((n = mine.get()) != null) {
-                        take.take(n.g(), "final get by thief " + self);
+                        take.accept(n.g(), "final get by thief " + self);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, "thief " + self + " threw " + t);

@@ -112,12 +112,12 @@ class RunQueueTest {
         long nextPut = 0;
         long nextGet = 0;
         for (int round = 0; round < 50; round++) {
-            int puts = 1 + (round * 37) % 200;
+            int puts = Math.min(1 + (round * 37) % 200, RunQueue.SIZE - (int) (nextPut - nextGet));
             for (int i = 0; i < puts; i++) {
                 q.put(g(nextPut++), false, NO_OVERFLOW);
             }
             assertEquals(nextPut - nextGet, q.size());
-            int gets = 1 + (round * 53) % (int) (nextPut - nextGet);
+            int gets = 1 + (round * 53) % Math.max(1, (int) (nextPut - nextGet));
             for (int i = 0; i < gets; i++) {
                 assertEquals(nextGet++, q.get().g().id);
             }

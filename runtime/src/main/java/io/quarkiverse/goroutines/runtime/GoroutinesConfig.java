@@ -1,0 +1,165 @@
+package io.quarkiverse.goroutines.runtime;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.quarkus.runtime.annotations.ConfigDocSection;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The G/M/P scheduler that runs every blocking request of the app.
+ * <p>
+ * All values are read at start-up; a value out of range fails start-up naming the property, the value and the
+ * allowed range.
+ */
+@ConfigMapping(prefix = "quarkus.goroutines")
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+public interface GoroutinesConfig {
+
+    /**
+     * Whether blocking work runs as Gs on the G/M/P scheduler. With {@code false} no scheduler is started and every
+     * blocking request runs on the stock Quarkus worker pool ({@code quarkus.thread-pool.*}), as without this
+     * extension.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Number of Ps: how many Gs run Java code at the same time. Go's equivalent is {@code GOMAXPROCS}. Defaults to
+     * the number of available processors. Allowed 1..1024.
+     */
+    OptionalInt procs();
+
+    /**
+     * Cap on Ms, the OS threads that run Gs, including Ms blocked in a syscall or in unannounced blocking. Go's
+     * equivalent is {@code debug.SetMaxThreads} (default 10000). Allowed procs..1000000.
+     */
+    @WithDefault("10000")
+    int maxThreads();
+
+    /**
+     * Bound on Gs that are queued and not yet started. Above it new blocking requests are rejected with HTTP 503
+     * (as the stock pool does when it is exhausted). Go has no equivalent: its run queues are unbounded. Allowed
+     * 1..2147483647.
+     */
+    @WithDefault("10000")
+    int maxRunnable();
+
+    /**
+     * sysmon, the monitor thread that retakes Ps from blocked Ms.
+     */
+    @ConfigDocSection
+    Sysmon sysmon();
+
+    /**
+     * Announced blocking ({@code Go.syscall}).
+     */
+    @ConfigDocSection
+    Syscall syscall();
+
+    /**
+     * Detection of blocking that nobody announced ({@code Thread.sleep}, a blocking read, a lock).
+     */
+    @ConfigDocSection
+    BlockingDetection blockingDetection();
+
+    /**
+     * Gs that run for a long time without blocking.
+     */
+    @ConfigDocSection
+    LongRunning longRunning();
+
+    /**
+     * Period of the {@code SCHED} trace line written to the log (category {@code io.quarkiverse.goroutines.schedtrace}).
+     * Go's equivalent is {@code GODEBUG=schedtrace=<ms>}. Off unless set. Allowed 10ms..1h.
+     */
+    Optional<Duration> schedtrace();
+
+    /**
+     * Whether each trace line is followed by one line per P, M and G. Go's equivalent is
+     * {@code GODEBUG=scheddetail=1}. Default {@code false}; has an effect only with {@code schedtrace}.
+     */
+    @WithDefault("false")
+    boolean scheddetail();
+
+    /**
+     * Shutdown of the scheduler.
+     */
+    @ConfigDocSection
+    Shutdown shutdown();
+
+    /** sysmon settings. */
+    interface Sysmon {
+        /**
+         * sysmon's shortest sleep, used while it finds work to do. Go's sysmon starts at 20us. Default 20us. Allowed
+         * 1us..1s.
+         */
+        @WithDefault("PT0.00002S")
+        Duration minInterval();
+
+        /**
+         * sysmon's longest sleep while Gs exist. Go's sysmon doubles its sleep up to 10ms. Default 10ms. Allowed
+         * min-interval..1s.
+         */
+        @WithDefault("10ms")
+        Duration maxInterval();
+    }
+
+    /** Syscall settings. */
+    interface Syscall {
+        /**
+         * A P whose M is in an announced syscall is handed to another M after this long, even when no G waits for it.
+         * Go retakes such a P after 10ms (at once when work is waiting). Default 10ms. Allowed 1us..1m.
+         */
+        @WithDefault("10ms")
+        Duration retakeAfter();
+    }
+
+    /** Unannounced-blocking detection settings. */
+    interface BlockingDetection {
+        /**
+         * Whether sysmon detects an M blocked without announcing it and hands its P to another M. Go needs no such
+         * detection: every blocking syscall is announced by the runtime. Default {@code true}.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How long a P must make no progress, with its M blocked, before the P is handed off. Go's closest
+         * equivalent is the 20us..10ms sysmon tick that retakes Ps in syscalls. Default 1ms. Allowed 10us..1m.
+         */
+        @WithDefault("1ms")
+        Duration threshold();
+    }
+
+    /** Long-running G settings. */
+    interface LongRunning {
+        /**
+         * A G that runs longer than this is logged once with its stack. Go preempts a G after 10ms
+         * ({@code forcePreemptNS}). Default 10ms. Allowed 1ms..1h.
+         */
+        @WithDefault("10ms")
+        Duration threshold();
+
+        /**
+         * Whether a G running past {@code long-running.threshold} also loses its P, which goes to another M, as after
+         * Go's asynchronous preemption. Java cannot stop the G itself. Default {@code false}.
+         */
+        @WithDefault("false")
+        boolean handoff();
+    }
+
+    /** Shutdown settings. */
+    interface Shutdown {
+        /**
+         * How long shutdown waits for queued and running Gs to finish before stopping the Ms. Go has no equivalent
+         * (a Go program exits without waiting). Default 10s. Allowed 0s..1h.
+         */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+}
