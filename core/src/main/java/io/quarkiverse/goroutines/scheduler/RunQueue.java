@@ -23,6 +23,12 @@ import java.util.function.Consumer;
  * </ul>
  * Ownership moves between Ms only through the P's status (a volatile write or CAS), which orders one owner's writes
  * of {@code tail} before the next owner's reads.
+ * <p>
+ * One relaxation, shared with Go: {@code put(g, next=true)} swaps {@code g} into {@code runnext} before it appends
+ * the displaced G to the ring, so a thief in its last round can find the ring empty and take the new {@code g}
+ * instead of the older G. No G is lost or taken twice (checked by the stress and Lincheck tests); only which G is
+ * stolen differs from a sequential run. Consumed slots are not cleared: a consumer may not write a slot after its
+ * CAS (the owner may already reuse it), and the Gs they point to are recycled objects anyway.
  */
 final class RunQueue {
     static final int SIZE = 256;
@@ -173,7 +179,8 @@ final class RunQueue {
 
     /**
      * Go's {@code runqsteal}: steals half of {@code victim}'s Gs into this queue (owner only) and returns one of
-     * them to run, or {@code null}.
+     * them to run, or {@code null}. Precondition, as in Go: this queue is empty (the thief looked at its own queue
+     * first), so the at most 128 stolen Gs always fit.
      */
     G steal(RunQueue victim, boolean stealRunNext, boolean victimRunning) {
         int t = tail;
