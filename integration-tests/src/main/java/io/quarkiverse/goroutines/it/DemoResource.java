@@ -79,6 +79,13 @@ public class DemoResource {
                 + " thread=" + g.thread() + " numGoroutine=" + Go.numGoroutine() + " maxProcs=" + Go.maxProcs();
     }
 
+    /** The scheduler right now, in Go's {@code schedtrace}/{@code scheddetail} format. */
+    @GET
+    @Path("sched")
+    public String sched() {
+        return Go.scheduler().schedtrace(true) + "\n";
+    }
+
     /** {@code @RunOnVirtualThread} stays on a virtual thread. */
     @GET
     @Path("virtual")
