@@ -52,6 +52,24 @@ class DemoEndpointsTest {
     }
 
     @Test
+    void schedtraceShowsTheRequestingG() {
+        String trace = get("/demo/sched");
+        assertTrue(trace.matches("(?s)SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+ .*"), trace);
+        assertTrue(trace.contains("\n  P0: status=") && trace.contains("\n  P1: status="), trace);
+        // The G answering this request is running, so it shows up in the G lines with Go's status 2.
+        assertTrue(trace.contains(": status=2"), trace);
+    }
+
+    @Test
+    void startPageListsTheEndpoints() {
+        String page = get("/index.html");
+        for (String path : new String[] { "demo/cpu", "demo/sleep", "demo/socket", "demo/syscall", "demo/whoami",
+                "demo/sched" }) {
+            assertTrue(page.contains("href=\"" + path), path);
+        }
+    }
+
+    @Test
     void runOnVirtualThreadStaysVirtual() {
         String answer = get("/demo/virtual");
         System.out.println("[goroutines-it] virtual: " + answer);
