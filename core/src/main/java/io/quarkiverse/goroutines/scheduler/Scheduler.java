@@ -954,16 +954,7 @@ public final class Scheduler extends AbstractExecutorService {
      * idle P or waits for one, ahead of Gs that have not started. Outside a G of this scheduler the call just runs.
      */
     public <T> T syscall(Callable<T> call) throws Exception {
-        M m = CURRENT_M.get();
-        if (m == null || m.sched != this || m.curg == null) {
-            return call.call();
-        }
-        entersyscall(m, false);
-        try {
-            return call.call();
-        } finally {
-            exitsyscall(m);
-        }
+        return syscall(call, false);
     }
 
     /**
@@ -971,11 +962,15 @@ public final class Scheduler extends AbstractExecutorService {
      * {@code entersyscallblock}), so nothing waits for sysmon.
      */
     public <T> T syscallBlock(Callable<T> call) throws Exception {
+        return syscall(call, true);
+    }
+
+    private <T> T syscall(Callable<T> call, boolean block) throws Exception {
         M m = CURRENT_M.get();
         if (m == null || m.sched != this || m.curg == null) {
             return call.call();
         }
-        entersyscall(m, true);
+        entersyscall(m, block);
         try {
             return call.call();
         } finally {

@@ -149,14 +149,7 @@ class HandoffTest {
             CountDownLatch firstStarted = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch secondRan = new CountDownLatch(1);
-            s.execute(() -> {
-                firstStarted.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            s.execute(Schedulers.blockUntil(firstStarted, release));
             assertTrue(firstStarted.await(5, TimeUnit.SECONDS));
             s.execute(secondRan::countDown);
             // With detection off the only P stays with the blocked G: the second cannot start.

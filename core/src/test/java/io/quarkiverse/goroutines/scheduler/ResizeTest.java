@@ -87,14 +87,7 @@ class ResizeTest {
         try {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            s.execute(() -> {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            s.execute(Schedulers.blockUntil(started, release));
             assertTrue(started.await(5, TimeUnit.SECONDS));
             // The blocked G's P is taken as if it were in a syscall: the resize completes while it still waits.
             assertEquals(2, s.procs(1));

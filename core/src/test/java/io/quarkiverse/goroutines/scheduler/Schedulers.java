@@ -3,6 +3,7 @@ package io.quarkiverse.goroutines.scheduler;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
 /** Helpers shared by scheduler tests. */
@@ -30,6 +31,18 @@ final class Schedulers {
             }
             Thread.sleep(1);
         }
+    }
+
+    /** A G body that counts {@code started} down, then blocks until {@code release} opens (or an interrupt). */
+    static Runnable blockUntil(CountDownLatch started, CountDownLatch release) {
+        return () -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     /** About {@code nanos} of CPU work. */

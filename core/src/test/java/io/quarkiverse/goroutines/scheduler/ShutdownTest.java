@@ -56,14 +56,7 @@ class ShutdownTest {
         Scheduler s = Scheduler.start(config(1).name("drop").blockingDetection(false).build());
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        s.execute(() -> {
-            started.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        s.execute(Schedulers.blockUntil(started, release));
         assertTrue(started.await(5, TimeUnit.SECONDS));
         AtomicInteger ran = new AtomicInteger();
         for (int i = 0; i < 10; i++) {

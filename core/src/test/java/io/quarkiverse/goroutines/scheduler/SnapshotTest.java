@@ -20,14 +20,7 @@ class SnapshotTest {
         try {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            s.execute(() -> {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            s.execute(Schedulers.blockUntil(started, release));
             assertTrue(started.await(5, TimeUnit.SECONDS));
             int queued = 100_000;
             CountDownLatch ran = new CountDownLatch(queued);
