@@ -13,10 +13,16 @@ final class Note {
     /** Parks the calling thread until {@link #wakeup()} has been called since the last {@link #clear()}. */
     void sleep() {
         waiter = Thread.currentThread();
+        boolean interrupted = false;
         while (!set) {
             LockSupport.park(this);
+            // An interrupt meant for the G must not turn this wait into a spin: keep it for later.
+            interrupted |= Thread.interrupted();
         }
         waiter = null;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -27,6 +33,7 @@ final class Note {
     boolean sleep(long nanos) {
         long deadline = System.nanoTime() + nanos;
         waiter = Thread.currentThread();
+        boolean interrupted = false;
         try {
             while (!set) {
                 long left = deadline - System.nanoTime();
@@ -34,10 +41,14 @@ final class Note {
                     return false;
                 }
                 LockSupport.parkNanos(this, left);
+                interrupted |= Thread.interrupted();
             }
             return true;
         } finally {
             waiter = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

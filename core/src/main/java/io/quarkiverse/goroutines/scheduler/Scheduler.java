@@ -113,6 +113,8 @@ public final class Scheduler extends AbstractExecutorService {
     private final Object resizeLock = new Object();
 
     private volatile int runState = ACCEPTING;
+    /** M threads that left their loop while stopping; joined by awaitTermination so that none outlives it. */
+    private final List<Thread> exiting = new ArrayList<>();
     private final Sysmon sysmon;
     private final TemplateThread templateThread;
     final SchedStats stats = new SchedStats();
@@ -177,21 +179,30 @@ public final class Scheduler extends AbstractExecutorService {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
+        // Count the G first, then look at the run state: shutdown() sets the state, then reads the count, so
+        // either it sees this G and waits for it, or this call sees the shutdown and rejects.
+        ngoroutines.incrementAndGet();
         if (runState != ACCEPTING) {
-            stats.rejected.incrementAndGet();
+            reject();
             throw new RejectedExecutionException(name() + " scheduler is shut down");
         }
         if (nrunnable.incrementAndGet() > config.maxRunnable()) {
             nrunnable.decrementAndGet();
-            stats.rejected.incrementAndGet();
+            reject();
             throw new RejectedExecutionException(name() + " scheduler is saturated: " + config.maxRunnable()
                     + " goroutines are already queued (max-runnable)");
         }
         newproc(task);
     }
 
+    private void reject() {
+        stats.rejected.incrementAndGet();
+        if (ngoroutines.decrementAndGet() == 0 && runState == SHUTDOWN) {
+            tryTerminate();
+        }
+    }
+
     private void newproc(Runnable fn) {
-        ngoroutines.incrementAndGet();
         M m = CURRENT_M.get();
         if (m != null && m.sched == this) {
             G cur = m.curg;
@@ -328,6 +339,10 @@ public final class Scheduler extends AbstractExecutorService {
             return;
         }
         G waiter = exitsyscallq.pollFirst();
+        if (waiter == null && !runq.isEmpty()) {
+            // Only when an M could not be started for queued work: a yielded G there can only run on its own M.
+            waiter = takeLockedGLocked();
+        }
         if (waiter != null) {
             nexitsyscall = exitsyscallq.size();
             p.setStatus(PStatus.IDLE);
@@ -344,6 +359,19 @@ public final class Scheduler extends AbstractExecutorService {
         p.setStatus(PStatus.IDLE);
         pidle.push(p);
         npidle.incrementAndGet();
+    }
+
+    /** The first G in the global queue that waits on its own M (a yielded G), removed; or null. */
+    private G takeLockedGLocked() {
+        for (java.util.Iterator<G> it = runq.iterator(); it.hasNext();) {
+            G g = it.next();
+            if (g.lockedm != null) {
+                it.remove();
+                runqsize = runq.size();
+                return g;
+            }
+        }
+        return null;
     }
 
     private P pidlegetLocked() {
@@ -445,8 +473,8 @@ public final class Scheduler extends AbstractExecutorService {
                 return null;
             }
             if (mcount >= config.maxThreads()) {
-                stats.mLimitHits.incrementAndGet();
-                reportMLimit();
+                stats.mLimitHits.incrementAndGet(); // sysmon logs it, outside the lock
+                sysmon.wake();
                 return null;
             }
             mcount++;
@@ -461,10 +489,8 @@ public final class Scheduler extends AbstractExecutorService {
         }
     }
 
-    private long lastMLimitReport;
-
-    private void reportMLimit() {
-        long now = System.nanoTime();
+    /** Called by sysmon when the M cap was hit since its last pass; at most one error every 10 s. */
+    void reportMLimit(long now) {
         int blocked = countBlocked();
         if (blocked > 0 && (lastMLimitReport == 0 || now - lastMLimitReport > TimeUnit.SECONDS.toNanos(10))) {
             lastMLimitReport = now;
@@ -473,6 +499,8 @@ public final class Scheduler extends AbstractExecutorService {
                     + " raise max-threads (quarkus.goroutines.max-threads) if that much blocking is expected.");
         }
     }
+
+    private long lastMLimitReport;
 
     private int countBlocked() {
         int n = 0;
@@ -524,6 +552,7 @@ public final class Scheduler extends AbstractExecutorService {
         } finally {
             lock.unlock();
         }
+        wakep();
     }
 
     /**
@@ -629,6 +658,12 @@ public final class Scheduler extends AbstractExecutorService {
             mcount--;
             allm.remove(m);
             allmView = allm.toArray(new M[0]);
+            if (runState >= STOPPING) {
+                exiting.add(Thread.currentThread()); // awaitTermination joins it
+            }
+            if (runState == STOPPING && mcount == 0) {
+                runState = TERMINATED;
+            }
             stateChanged.signalAll();
         } finally {
             lock.unlock();
@@ -854,6 +889,7 @@ public final class Scheduler extends AbstractExecutorService {
             throw new IllegalStateException("execute: " + g + " is not runnable");
         }
         m.gcount++;
+        Thread.interrupted(); // an interrupt that arrived between Gs belongs to none of them
         try {
             g.fn.run();
         } catch (Throwable t) {
@@ -1107,7 +1143,8 @@ public final class Scheduler extends AbstractExecutorService {
             return;
         }
         G g = m.curg;
-        if (g.status() != GStatus.RUNNING) {
+        long w = g.word();
+        if (G.state(w) != GStatus.RUNNING) {
             exitsyscall(m); // detached: re-attaching is our yield
             return;
         }
@@ -1115,9 +1152,9 @@ public final class Scheduler extends AbstractExecutorService {
         if (p.runq.isEmpty() && runqsize == 0 && nexitsyscall == 0) {
             return; // nobody else to run
         }
-        long w = g.word();
+        // CAS from the word that was checked: if sysmon detached the G since, the CAS fails and P is not ours.
         if (!g.cas(w, GStatus.RUNNABLE)) {
-            exitsyscall(m); // detached just now
+            exitsyscall(m);
             return;
         }
         g.waitReason = "yield";
@@ -1467,7 +1504,7 @@ public final class Scheduler extends AbstractExecutorService {
             if (runState >= STOPPING) {
                 return;
             }
-            runState = STOPPING;
+            runState = mcount == 0 ? TERMINATED : STOPPING;
             wake = new ArrayList<>(midle);
             midle.clear();
             nmidle = 0;
@@ -1515,6 +1552,19 @@ public final class Scheduler extends AbstractExecutorService {
             }
         } finally {
             lock.unlock();
+        }
+        List<Thread> threads;
+        lock.lock();
+        try {
+            threads = new ArrayList<>(exiting);
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : threads) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (t.isAlive()) {
+                return false;
+            }
         }
         long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         return sysmon.join(left) && templateThread.join(left);
@@ -1586,8 +1636,9 @@ public final class Scheduler extends AbstractExecutorService {
         if (g == null) {
             return null;
         }
-        P p = m.p;
-        return new GoroutineView(g.id, g.status(), p == null ? -1 : p.id, m.id, Thread.currentThread().getName(),
+        GStatus st = g.status();
+        P p = st == GStatus.RUNNING ? m.p : null; // a detached G may still see its old P in m.p
+        return new GoroutineView(g.id, st, p == null ? -1 : p.id, m.id, Thread.currentThread().getName(),
                 m.sched.name());
     }
 

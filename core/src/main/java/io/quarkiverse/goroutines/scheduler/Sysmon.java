@@ -111,9 +111,16 @@ final class Sysmon {
                     delay = min;
                 }
             }
+            long hits = sched.stats.mLimitHits.get();
+            if (hits != mLimitHitsSeen) {
+                mLimitHitsSeen = hits;
+                sched.reportMLimit(now);
+            }
             trace(now);
         }
     }
+
+    private long mLimitHitsSeen;
 
     private boolean workQueued() {
         if (sched.runqsize > 0 || sched.nexitsyscall > 0) {

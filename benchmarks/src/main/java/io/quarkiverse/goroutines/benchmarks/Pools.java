@@ -1,0 +1,83 @@
+package io.quarkiverse.goroutines.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.threads.EnhancedQueueExecutor;
+
+import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
+import io.quarkiverse.goroutines.scheduler.Scheduler;
+import io.quarkiverse.goroutines.scheduler.SchedulerConfig;
+
+/**
+ * The executors compared by every benchmark, made from the {@code executor} parameter.
+ * <ul>
+ * <li>{@code gmp} — the G/M/P {@link Scheduler}, {@code procs} = available processors, otherwise default settings.</li>
+ * <li>{@code stock} — what stock Quarkus uses for blocking work: a jboss-threads {@link EnhancedQueueExecutor} with
+ * core 1, max {@code max(8 × CPUs, 200)} threads, an unbounded queue and a 30 s keep-alive.</li>
+ * <li>{@code virtual} — {@link Executors#newVirtualThreadPerTaskExecutor()}.</li>
+ * <li>{@code fjp} — {@code new ForkJoinPool(CPUs)}. (The common pool would have only CPUs − 1 = 1 worker on a
+ * 2-CPU machine, so a pool of its own is the fairer comparison.)</li>
+ * </ul>
+ */
+final class Pools {
+    static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    private Pools() {
+    }
+
+    static ExecutorService create(String executor) {
+        return switch (executor) {
+            case "gmp" -> Scheduler.start(SchedulerConfig.builder()
+                    .name("bench")
+                    .procs(CPUS)
+                    // Large enough that a batch of TinyTasks is never rejected while the submitter outruns the Ps.
+                    .maxRunnable(1_000_000)
+                    .build());
+            case "stock" -> new EnhancedQueueExecutor.Builder()
+                    .setCorePoolSize(1)
+                    .setMaximumPoolSize(Math.max(8 * CPUS, 200))
+                    .setQueueLimited(false)
+                    .setGrowthResistance(0f)
+                    .setKeepAliveTime(Duration.ofSeconds(30))
+                    .setRegisterMBean(false)
+                    .setThreadFactory(daemonThreads("stock-worker-"))
+                    .build();
+            case "virtual" -> Executors.newVirtualThreadPerTaskExecutor();
+            case "fjp" -> new ForkJoinPool(CPUS);
+            default -> throw new IllegalArgumentException("unknown executor " + executor);
+        };
+    }
+
+    /** Stops {@code pool}; for the scheduler also prints its counters, which explain much of its score. */
+    static void close(ExecutorService pool) throws InterruptedException {
+        if (pool instanceof Scheduler s) {
+            SchedSnapshot snap = s.snapshot();
+            SchedSnapshot.Counters c = snap.counters();
+            System.out.printf("%n[gmp] threads=%d completed=%d handoffs=%d syscallRetakes=%d blockedDetected=%d "
+                    + "nativeDetected=%d longRunningReported=%d exitsyscallWaits=%d steals=%d detectNanosAvg=%d%n",
+                    snap.threads(), c.completed(), c.handoffs(), c.syscallRetakes(), c.blockedDetected(),
+                    c.nativeDetected(), c.longRunningReported(), c.exitsyscallWaits(), c.steals(), c.detectNanosAvg());
+            s.shutdownGracefully(Duration.ofSeconds(10));
+            return;
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
