@@ -1015,6 +1015,12 @@ public final class Scheduler extends AbstractExecutorService {
     }
 
     private void entersyscall(M m, boolean block) {
+        P cur = m.p;
+        if (!block && cur != null && (!cur.runq.isEmpty() || runqsize > 0 && npidle.get() + nmspinning.get() == 0)) {
+            // Work is already waiting that nobody else can take: hand the P off now rather than leave it idle
+            // until sysmon's next pass (Go waits for sysmon; a JVM sleep of 20 µs overshoots several times).
+            block = true;
+        }
         G g = m.curg;
         long w = g.word();
         if (G.state(w) != GStatus.RUNNING || !g.cas(w, GStatus.SYSCALL)) {

@@ -26,6 +26,7 @@ import java.util.logging.Logger;
 final class Sysmon {
     private static final Logger LOG = Logger.getLogger(Sysmon.class.getName());
     private static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
+    private static final long MIN_NATIVE_WINDOW_NANOS = 100_000;
 
     private final Scheduler sched;
     private final Note note = new Note();
@@ -162,11 +163,11 @@ final class Sysmon {
                 M m = p.m;
                 G g = m == null ? null : m.curg;
                 if (pd.schedtick != t) {
-                    // The P moved on: restart the clocks.
+                    // The P moved on: restart the clocks (and still look at the M: that is the first sighting).
                     pd.schedtick = t;
                     pd.schedwhen = now;
+                    pd.blockedG = -1;
                     pd.cpuWhen = 0;
-                    continue;
                 }
                 if (g != null && m != null && checkRunning(p, m, g, now)) {
                     n++;
@@ -202,41 +203,8 @@ final class Sysmon {
         }
         // A G that shares a time slice can run several Gs without a schedtick move; measure from its own start.
         long since = Math.min(still, now - g.lastTransitionNanos);
-        if (cfg.blockingDetection() && pd.cpuWhen == 0 && cpuTimeSupported && m.thread != null) {
-            // First pass that sees the P stand still: start the CPU-time window now, so that a native wait can be
-            // recognised one threshold later.
-            pd.cpuWhen = now;
-            pd.cpuNanos = threads.getThreadCpuTime(m.thread.getId());
-        }
-        if (cfg.blockingDetection() && since >= cfg.blockingThreshold().toNanos()) {
-            Thread t = m.thread;
-            Thread.State ts = t == null ? Thread.State.RUNNABLE : t.getState();
-            if (ts == Thread.State.BLOCKED || ts == Thread.State.WAITING || ts == Thread.State.TIMED_WAITING) {
-                if (handoff(p, g, GStatus.SYSCALL, "blocked (" + ts + ")", since)) {
-                    sched.stats.blockedDetected.incrementAndGet();
-                    return true;
-                }
-                return false;
-            }
-            if (ts == Thread.State.RUNNABLE && cpuTimeSupported && t != null) {
-                long cpu = threads.getThreadCpuTime(t.getId());
-                if (pd.cpuWhen == 0 || cpu < 0) {
-                    pd.cpuWhen = now;
-                    pd.cpuNanos = cpu;
-                } else if (now - pd.cpuWhen >= cfg.blockingThreshold().toNanos()) {
-                    long gained = cpu - pd.cpuNanos;
-                    if (gained * 10 < now - pd.cpuWhen) {
-                        // Under a tenth of a core over the window: waiting in native code.
-                        if (handoff(p, g, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since)) {
-                            sched.stats.nativeDetected.incrementAndGet();
-                            return true;
-                        }
-                        return false;
-                    }
-                    pd.cpuWhen = now;
-                    pd.cpuNanos = cpu;
-                }
-            }
+        if (cfg.blockingDetection() && m.thread != null && detectBlocked(p, m, g, now, since)) {
+            return true;
         }
         if (since >= cfg.longRunningThreshold().toNanos() && pd.reportedG != g.id) {
             pd.reportedG = g.id;
@@ -255,6 +223,68 @@ final class Sysmon {
             }
         }
         return false;
+    }
+
+    /**
+     * Blocking nobody announced, judged like Go judges a syscall: hand the P off once the M has been seen blocked on
+     * two passes while work waits that nobody else can take, or after {@code blockingThreshold} regardless. A
+     * thread that is RUNNABLE but gains almost no CPU time over a window is waiting in native code (a socket read);
+     * the window is a quarter of the threshold (at least 100 µs) while work waits, the whole threshold otherwise.
+     */
+    private boolean detectBlocked(P p, M m, G g, long now, long since) {
+        P.SysmonTick pd = p.sysmontick;
+        Thread t = m.thread;
+        long threshold = sched.config.blockingThreshold().toNanos();
+        boolean waiting = workWaits(p);
+        Thread.State ts = t.getState();
+        if (ts == Thread.State.BLOCKED || ts == Thread.State.WAITING || ts == Thread.State.TIMED_WAITING) {
+            boolean seenBefore = pd.blockedG == g.id;
+            pd.blockedG = g.id;
+            if ((seenBefore && waiting) || since >= threshold) {
+                if (handoff(p, g, GStatus.SYSCALL, "blocked (" + ts + ")", since)) {
+                    sched.stats.blockedDetected.incrementAndGet();
+                    return true;
+                }
+            }
+            return false;
+        }
+        pd.blockedG = -1;
+        if (ts != Thread.State.RUNNABLE || !cpuTimeSupported) {
+            return false;
+        }
+        long cpu = threads.getThreadCpuTime(t.getId());
+        if (cpu < 0) {
+            return false;
+        }
+        if (pd.cpuWhen == 0) {
+            pd.cpuWhen = now;
+            pd.cpuNanos = cpu;
+            return false;
+        }
+        long window = now - pd.cpuWhen;
+        long needed = waiting ? Math.max(threshold / 4, MIN_NATIVE_WINDOW_NANOS) : threshold;
+        if (window < needed) {
+            return false;
+        }
+        if ((cpu - pd.cpuNanos) * 10 < window) {
+            // Under a tenth of a core over the window: waiting in native code.
+            if (handoff(p, g, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since)) {
+                sched.stats.nativeDetected.incrementAndGet();
+                return true;
+            }
+            return false;
+        }
+        pd.cpuWhen = now;
+        pd.cpuNanos = cpu;
+        return false;
+    }
+
+    /** Go's retake condition: work is queued behind {@code p}, and no idle P or spinning M can take it instead. */
+    private boolean workWaits(P p) {
+        if (!p.runq.isEmpty()) {
+            return true;
+        }
+        return (sched.runqsize > 0 || sched.nexitsyscall > 0) && sched.npidle.get() + sched.nmspinning.get() == 0;
     }
 
     private boolean handoff(P p, G g, GStatus as, String reason, long since) {

@@ -165,7 +165,7 @@ class HandoffTest {
     @Test
     void longRunningGIsReportedOnceAndHandedOffWhenConfigured() throws Exception {
         try (LogCapture log = new LogCapture()) {
-            Scheduler s = Scheduler.start(config(1).longRunningThreshold(Duration.ofMillis(20))
+            Scheduler s = Scheduler.start(config(1).blockingDetection(false).longRunningThreshold(Duration.ofMillis(20))
                     .longRunningHandoff(true).build());
             try {
                 CountDownLatch started = new CountDownLatch(1);
