@@ -20,7 +20,7 @@ class PStatusTest {
 
     @Test
     void idleRunningSyscallAndBack() throws Exception {
-        Scheduler s = Scheduler.start(config(2).syscallRetakeAfter(Duration.ofMinutes(1)).build());
+        Scheduler s = Scheduler.start(config(2).blockingDetection(false).syscallRetakeAfter(Duration.ofMinutes(1)).build());
         try {
             Schedulers.await("both Ps idle", Duration.ofSeconds(5),
                     () -> s.snapshot().ps().stream().allMatch(p -> p.status() == PStatus.IDLE));

@@ -23,7 +23,7 @@ class SyscallTest {
     @Test
     void fastPathTakesTheSamePBackWithoutRetake() throws Exception {
         // Two Ps and an empty queue: sysmon leaves a short syscall alone, so the G gets its own P back.
-        Scheduler s = Scheduler.start(config(2).syscallRetakeAfter(Duration.ofMinutes(1)).build());
+        Scheduler s = Scheduler.start(config(2).blockingDetection(false).syscallRetakeAfter(Duration.ofMinutes(1)).build());
         try {
             AtomicReference<GoroutineInfo> before = new AtomicReference<>();
             AtomicReference<GoroutineInfo> inside = new AtomicReference<>();
