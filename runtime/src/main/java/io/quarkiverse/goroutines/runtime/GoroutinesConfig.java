@@ -129,8 +129,10 @@ public interface GoroutinesConfig {
         boolean enabled();
 
         /**
-         * How long a P must make no progress, with its M blocked, before the P is handed off. Go's closest
-         * equivalent is the 20us..10ms sysmon tick that retakes Ps in syscalls. Default 1ms. Allowed 10us..1m.
+         * How long a P may make no progress, with its M blocked, before it is handed off even when nothing waits
+         * for it. When work is queued that no idle P can take, the P is handed off sooner: as soon as sysmon has
+         * seen the M blocked on two passes, as Go retakes a P in a syscall. Go's closest equivalent is the 10ms
+         * after which a P in a syscall is retaken regardless. Default 1ms. Allowed 10us..1m.
          */
         @WithDefault("1ms")
         Duration threshold();
