@@ -27,6 +27,9 @@ final class Sysmon {
     private static final Logger LOG = Logger.getLogger(Sysmon.class.getName());
     private static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
     private static final long MIN_NATIVE_WINDOW_NANOS = 100_000;
+    private static final long LONG_RUNNING_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private long lastLongRunningLog;
+    private long longRunningSuppressed;
 
     private final Scheduler sched;
     private final Note note = new Note();
@@ -209,20 +212,37 @@ final class Sysmon {
         if (since >= cfg.longRunningThreshold().toNanos() && pd.reportedG != g.id) {
             pd.reportedG = g.id;
             sched.stats.longRunningReported.incrementAndGet();
-            Thread t = m.thread;
-            StackTraceElement[] stack = t == null ? new StackTraceElement[0] : t.getStackTrace();
-            LOG.warning("goroutine " + g.id + " on " + (t == null ? "?" : t.getName()) + " has held its P for "
-                    + TimeUnit.NANOSECONDS.toMillis(since) + " ms without yielding (thread "
-                    + (t == null ? "?" : t.getState()) + "; long-running.threshold="
-                    + cfg.longRunningThreshold().toMillis() + " ms)"
-                    + (cfg.longRunningHandoff() ? "; its P is handed off" : "")
-                    + "\n\tat " + String.join("\n\tat ", Arrays.stream(stack).map(String::valueOf).toList()));
+            reportLongRunning(m, g, since, now);
             if (cfg.longRunningHandoff() && handoff(p, g, GStatus.PREEMPTED, "preempted: long-running", since)) {
                 sched.stats.longRunningHandoffs.incrementAndGet();
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Logs a long-running G with its stack: each G once, and at most one report every 10 s so that an endpoint that
+     * is simply slow does not flood the log; the reports left out are counted in the next one.
+     */
+    private void reportLongRunning(M m, G g, long since, long now) {
+        if (lastLongRunningLog != 0 && now - lastLongRunningLog < LONG_RUNNING_LOG_INTERVAL_NANOS) {
+            longRunningSuppressed++;
+            return;
+        }
+        lastLongRunningLog = now;
+        long suppressed = longRunningSuppressed;
+        longRunningSuppressed = 0;
+        SchedulerConfig cfg = sched.config;
+        Thread t = m.thread;
+        StackTraceElement[] stack = t == null ? new StackTraceElement[0] : t.getStackTrace();
+        LOG.warning("goroutine " + g.id + " on " + (t == null ? "?" : t.getName()) + " has held its P for "
+                + TimeUnit.NANOSECONDS.toMillis(since) + " ms without yielding (thread "
+                + (t == null ? "?" : t.getState()) + "; long-running.threshold="
+                + cfg.longRunningThreshold().toMillis() + " ms)"
+                + (cfg.longRunningHandoff() ? "; its P is handed off" : "")
+                + (suppressed > 0 ? "; " + suppressed + " more long-running goroutines since the last report" : "")
+                + "\n\tat " + String.join("\n\tat ", Arrays.stream(stack).map(String::valueOf).toList()));
     }
 
     /**
