@@ -141,7 +141,8 @@ public interface GoroutinesConfig {
     /** Long-running G settings. */
     interface LongRunning {
         /**
-         * A G that runs longer than this is logged once with its stack (at most one report every 10s). Go preempts a G after 10ms
+         * A G that runs longer than this is logged once with its stack (at most one report every 10s). Go preempts a G after
+         * 10ms
          * ({@code forcePreemptNS}). Default 10ms. Allowed 1ms..1h.
          */
         @WithDefault("10ms")
