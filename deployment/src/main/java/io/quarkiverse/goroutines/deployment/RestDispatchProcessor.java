@@ -1,5 +1,6 @@
 package io.quarkiverse.goroutines.deployment;
 
+import io.quarkiverse.goroutines.runtime.GoroutinesBuildTimeConfig;
 import io.quarkiverse.goroutines.runtime.RestDispatchCustomizer;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
@@ -11,9 +12,12 @@ import io.quarkus.resteasy.reactive.server.spi.GlobalHandlerCustomizerBuildItem;
 class RestDispatchProcessor {
 
     @BuildStep
-    void restDispatch(Capabilities capabilities, BuildProducer<GlobalHandlerCustomizerBuildItem> customizers) {
+    void restDispatch(Capabilities capabilities, GoroutinesBuildTimeConfig config,
+            BuildProducer<GlobalHandlerCustomizerBuildItem> customizers) {
         if (capabilities.isPresent(Capability.REST) || capabilities.isPresent(Capability.RESTEASY_REACTIVE)) {
-            customizers.produce(new GlobalHandlerCustomizerBuildItem(new RestDispatchCustomizer()));
+            customizers.produce(new GlobalHandlerCustomizerBuildItem(config.virtualThreads().takeOver()
+                    ? new RestDispatchCustomizer.WithVirtualThreads()
+                    : new RestDispatchCustomizer()));
         }
     }
 }

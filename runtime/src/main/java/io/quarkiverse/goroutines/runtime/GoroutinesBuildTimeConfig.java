@@ -1,0 +1,26 @@
+package io.quarkiverse.goroutines.runtime;
+
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings fixed when the application is built: they decide which handler chains are made. */
+@ConfigMapping(prefix = "quarkus.goroutines")
+@ConfigRoot(phase = ConfigPhase.BUILD_TIME)
+public interface GoroutinesBuildTimeConfig {
+
+    /** {@code @RunOnVirtualThread} methods. */
+    VirtualThreads virtualThreads();
+
+    /** {@code @RunOnVirtualThread} settings. */
+    interface VirtualThreads {
+        /**
+         * Whether Quarkus REST methods annotated {@code @RunOnVirtualThread} run as Gs on the scheduler instead of on
+         * virtual threads. Off by default: such methods keep the virtual threads they asked for. Go has no
+         * equivalent (every goroutine is scheduled by the runtime).
+         */
+        @WithDefault("false")
+        boolean takeOver();
+    }
+}
