@@ -66,8 +66,6 @@ final class P {
         /** CPU time of the P's M, and when it was read, while the schedtick stands still. */
         long cpuNanos;
         long cpuWhen;
-        /** Id of the G whose M was seen blocked on an earlier pass at this schedtick, or -1. */
-        long blockedG = -1;
         /** Id of the G already reported as long-running, so that it is logged once. */
         long reportedG = -1;
     }

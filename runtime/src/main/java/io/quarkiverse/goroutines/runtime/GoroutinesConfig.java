@@ -130,8 +130,8 @@ public interface GoroutinesConfig {
 
         /**
          * How long a P may make no progress, with its M blocked, before it is handed off even when nothing waits
-         * for it. When work is queued that no idle P can take, the P is handed off sooner: as soon as sysmon has
-         * seen the M blocked on two passes, as Go retakes a P in a syscall. Go's closest equivalent is the 10ms
+         * for it. When work is queued that no idle P can take, the P is handed off as soon as sysmon sees the M
+         * blocked. Go's closest equivalent is the 10ms
          * after which a P in a syscall is retaken regardless. Default 1ms. Allowed 10us..1m.
          */
         @WithDefault("1ms")
