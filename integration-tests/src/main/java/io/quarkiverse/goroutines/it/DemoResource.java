@@ -34,6 +34,21 @@ public class DemoResource {
         return Where.here() + " cpu=" + us + "us x=" + Spin.spin(us);
     }
 
+    /**
+     * The load-test handler of the baseline measurements: {@code cpu} microseconds of fixed CPU work, then a
+     * {@code Thread.sleep} of {@code io} milliseconds (unannounced blocking).
+     */
+    @GET
+    @Path("work")
+    public String work(@QueryParam("cpu") @DefaultValue("50") int cpu, @QueryParam("io") @DefaultValue("50") int io)
+            throws InterruptedException {
+        long x = Spin.spin(cpu);
+        if (io > 0) {
+            Thread.sleep(io);
+        }
+        return Where.here() + " cpu=" + cpu + "us io=" + io + "ms x=" + x;
+    }
+
     /** Unannounced blocking: {@code Thread.sleep} keeps the M; sysmon sees it and hands the P off. */
     @GET
     @Path("sleep")

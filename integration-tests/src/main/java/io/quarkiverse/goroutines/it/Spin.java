@@ -1,9 +1,12 @@
 package io.quarkiverse.goroutines.it;
 
-/** A fixed amount of CPU work: xorshift64 blocks, about 9.25 per microsecond on the reference machine. */
+/**
+ * A fixed amount of CPU work: a count of xorshift64 steps, not a clock loop, so that a descheduled thread does the
+ * same work. About 690 steps take a microsecond on the 2-vCPU reference machine (the benchmarks' {@code SpinCost}:
+ * 33,000 steps in 47–49 µs).
+ */
 final class Spin {
-
-    static final int BLOCKS_PER_US = 9;
+    static final int STEPS_PER_US = 690;
     static volatile long sink;
 
     private Spin() {
@@ -11,7 +14,7 @@ final class Spin {
 
     static long spin(int us) {
         long x = 88172645463325252L ^ System.nanoTime();
-        long n = (long) us * BLOCKS_PER_US * 8;
+        long n = (long) us * STEPS_PER_US;
         for (long i = 0; i < n; i++) {
             x ^= x << 13;
             x ^= x >>> 7;

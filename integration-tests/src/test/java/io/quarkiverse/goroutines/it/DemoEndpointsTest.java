@@ -22,6 +22,13 @@ class DemoEndpointsTest {
     }
 
     @Test
+    void loadTestHandler() {
+        String answer = get("/demo/work?cpu=100&io=5");
+        Served.onG("work", answer);
+        assertTrue(answer.contains(" cpu=100us io=5ms "), answer);
+    }
+
+    @Test
     void unannouncedSleep() {
         assertTrue(get("/demo/sleep?ms=20").endsWith("slept=20ms"));
         Served.onG("sleep", get("/demo/sleep?ms=20"));
@@ -63,7 +70,7 @@ class DemoEndpointsTest {
     @Test
     void startPageListsTheEndpoints() {
         String page = get("/index.html");
-        for (String path : new String[] { "demo/cpu", "demo/sleep", "demo/socket", "demo/syscall", "demo/whoami",
+        for (String path : new String[] { "demo/cpu", "demo/work", "demo/sleep", "demo/socket", "demo/syscall", "demo/whoami",
                 "demo/sched" }) {
             assertTrue(page.contains("href=\"" + path), path);
         }
