@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side HTTP load on the demo app: G/M/P scheduler vs the stock worker pool (quarkus.goroutines.enabled=false).
 # Usage: benchmarks/http/compare.sh JAR ROUNDS CONNS DURATION PATH
+# GMP_OPTS (environment): extra JVM flags for the scheduler runs only, e.g. GMP_OPTS=-Dquarkus.goroutines.procs=4
 set -euo pipefail
 JAR=$1; ROUNDS=${2:-3}; CONNS=${3:-1000}; DUR=${4:-15s}; PATHQ=${5:-/demo/sleep?ms=50}
 port=18080
@@ -8,7 +9,7 @@ run() { # mode
   local mode=$1 enabled=true
   [[ $mode == stock ]] && enabled=false
   java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$port -Dquarkus.goroutines.enabled=$enabled \
-       -Dquarkus.log.level=WARN -jar "$JAR" > /tmp/http-$mode.log 2>&1 &
+       -Dquarkus.log.level=WARN ${GMP_OPTS:+$([[ $mode == gmp ]] && echo $GMP_OPTS)} -jar "$JAR" > /tmp/http-$mode.log 2>&1 &
   local pid=$!
   for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/demo/whoami" && break; sleep 0.2; done
   wrk -t2 -c$CONNS -d5s "http://127.0.0.1:$port$PATHQ" > /dev/null

@@ -407,7 +407,9 @@ public final class Scheduler extends AbstractExecutorService {
      * Go's {@code wakep}: if nobody spins and a P is idle, start one spinning M. Called after new work appears.
      */
     void wakep() {
-        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+        // No idle P: every P has an M that looks at the queues before it parks, so nobody needs waking. Checked
+        // without the lock first, as Go's callers check npidle before wakep.
+        if (npidle.get() == 0 || nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
             return;
         }
         P p;

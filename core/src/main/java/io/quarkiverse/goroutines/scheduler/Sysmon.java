@@ -93,8 +93,8 @@ final class Sysmon {
         long delay = min;
         int idle = 0;
         while (!sched.terminatedOrStopping()) {
-            if (delay > min) {
-                sleepingLong = true;
+            if (delay > blockingQuarter) {
+                sleepingLong = true; // only then is a wake-up worth its cost: with work queued it polls often anyway
             }
             note.sleep(delay);
             note.clear();
