@@ -11,7 +11,7 @@ package io.quarkiverse.goroutines.scheduler;
  *                        └──exitsyscall,── SYSCALL  PREEMPTED ──(like SYSCALL)──▶ RUNNING / DEAD
  *                           no P free          │
  *                                              └──exitsyscall, P at hand──▶ RUNNING
- *   RUNNING ──gopark──▶ WAITING ──ready──▶ RUNNABLE     (parking Gs: virtual mode and channels)
+ *   RUNNING ──gopark──▶ WAITING ──ready──▶ RUNNABLE     (Go's parking; not used by the scheduler yet)
  * </pre>
  *
  * A platform-mode G never leaves its M once it has started: "RUNNABLE" after a start means the G waits on its own
@@ -26,7 +26,7 @@ public enum GStatus {
     RUNNING(2),
     /** Blocked in a call, announced or detected; has an M, no P of its own. */
     SYSCALL(3),
-    /** Parked, waiting to be made runnable by someone else. */
+    /** Parked, waiting to be made runnable by someone else. Not used by the scheduler yet; kept with Go's value. */
     WAITING(4),
     /** Finished; on a free list for reuse. */
     DEAD(6),

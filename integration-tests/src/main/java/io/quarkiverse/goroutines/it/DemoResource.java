@@ -35,7 +35,7 @@ public class DemoResource {
     }
 
     /**
-     * The load-test handler of the baseline measurements: {@code cpu} microseconds of fixed CPU work, then a
+     * The load-test handler: {@code cpu} microseconds of fixed CPU work, then a
      * {@code Thread.sleep} of {@code io} milliseconds (unannounced blocking).
      */
     @GET
