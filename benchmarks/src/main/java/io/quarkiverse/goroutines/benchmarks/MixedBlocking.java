@@ -21,11 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.quarkiverse.goroutines.Go;
 
 /**
- * Intent: a request-handler-like mix of CPU and blocking, scaled down from an HTTP load of 50 µs CPU + 50 ms wait per request.
- * One thread submits
- * {@value #TASKS} tasks; each spins ~50 µs of fixed CPU work, then sleeps {@value #SLEEP_MILLIS} ms in
- * {@link Thread#sleep} — a blocking call nobody announced, as in ordinary library code. The score is the time until
- * the whole batch is done (lower is better).
+ * Intent: a request-handler-like mix of CPU and blocking, scaled down from an HTTP load of 50 µs CPU + 50 ms wait
+ * per request. One thread submits {@value #TASKS} tasks; each spins ~50 µs of fixed CPU work, then sleeps
+ * {@value #SLEEP_MILLIS} ms in {@link Thread#sleep} — a blocking call nobody announced, as in ordinary library code.
+ * The score is the time until the whole batch is done (lower is better).
  * <p>
  * Lower bounds on 2 CPUs: the CPU part alone takes {@code 1000 × 50 µs / 2 ≈ 25 ms}; with at most 200 threads
  * ({@code stock}) the sleeps alone take {@code 1000 / 200 × 5 ms = 25 ms}. An executor that keeps a thread pinned

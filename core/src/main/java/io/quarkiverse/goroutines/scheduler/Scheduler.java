@@ -36,12 +36,11 @@ import java.util.logging.Logger;
  * <h2>Blocking</h2>
  * A G that blocks would pin its P. Blocking that is announced ({@link #syscall(Callable)}, Go's
  * {@code entersyscall}/{@code exitsyscall}) leaves the P in {@link PStatus#SYSCALL} where {@link Sysmon} retakes it
- * and hands it to another M ({@link #handoffp}); when work already waits for the P it is handed off at entry. Blocking that
- * nobody announced is detected by sysmon from the M's
- * thread state and CPU time, and treated the same way ("detaching" the G). When the blocked call returns, the M needs
- * a P again: it takes its old one back with one CAS if nobody took it, else an idle one, else it waits on its own
- * thread — a platform thread's stack cannot move to another M — and such waiting Gs are given Ps before any queued G
- * starts ({@code exitsyscallq}).
+ * and hands it to another M ({@link #handoffp}); when work already waits for the P it is handed off at entry.
+ * Blocking that nobody announced is detected by sysmon from the M's thread state and CPU time, and treated the same
+ * way ("detaching" the G). When the blocked call returns, the M needs a P again: it takes its old one back with one
+ * CAS if nobody took it, else an idle one, else it waits on its own thread — a platform thread's stack cannot move to
+ * another M — and such waiting Gs are given Ps before any queued G starts ({@code exitsyscallq}).
  *
  * <h2>Implementation notes</h2>
  * <ul>
