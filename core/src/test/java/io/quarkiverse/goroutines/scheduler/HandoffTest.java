@@ -57,7 +57,9 @@ class HandoffTest {
             System.out.println("handoff (Thread.sleep): second G started " + startDelayMicros
                     + " us after the first blocked; detection latency max "
                     + s.snapshot().counters().detectNanosMax() / 1000 + " us");
-            assertTrue(s.snapshot().counters().blockedDetected() >= 1);
+            SchedSnapshot.Counters c = s.snapshot().counters();
+            // Normally seen as TIMED_WAITING; on a starved host the M may first be judged stuck in native code.
+            assertTrue(c.blockedDetected() + c.nativeDetected() >= 1, "no detection counted: " + c);
         } finally {
             stop(s);
         }
