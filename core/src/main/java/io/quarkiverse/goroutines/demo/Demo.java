@@ -54,7 +54,7 @@ public final class Demo {
         }
         done.await();
         long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.println(s.schedtrace(true));
+        System.out.println(s.schedtrace(false));
         var c = s.snapshot().counters();
         System.out.println("demo: " + gs + " goroutines in " + ms + " ms; handoffs=" + c.handoffs()
                 + " blockedDetected=" + c.blockedDetected() + " syscallRetakes=" + c.syscallRetakes()
