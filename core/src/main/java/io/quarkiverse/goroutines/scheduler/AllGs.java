@@ -11,7 +11,7 @@ final class AllGs {
     private volatile int count;
 
     synchronized G add() {
-        G g = new G(count);
+        G g = new G();
         g.setStatus(GStatus.DEAD);
         if (count == gs.length) {
             gs = Arrays.copyOf(gs, count * 2);
@@ -24,9 +24,5 @@ final class AllGs {
     G[] snapshot() {
         int n = count;
         return Arrays.copyOf(gs, n);
-    }
-
-    int count() {
-        return count;
     }
 }

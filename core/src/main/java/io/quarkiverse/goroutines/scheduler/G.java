@@ -57,11 +57,8 @@ public final class G {
     volatile M m;
     /** For platform-mode Gs that have started: the only M that may run them (Go's lockedm). */
     volatile M lockedm;
-    /** Scheduler-wide registry index, for {@code scheddetail}. */
-    final int allgIndex;
 
-    G(int allgIndex) {
-        this.allgIndex = allgIndex;
+    G() {
     }
 
     long word() {

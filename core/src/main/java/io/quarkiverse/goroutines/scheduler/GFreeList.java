@@ -44,8 +44,4 @@ final class GFreeList {
             size = list.size();
         }
     }
-
-    int size() {
-        return size;
-    }
 }

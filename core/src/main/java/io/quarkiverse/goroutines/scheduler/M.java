@@ -26,8 +26,6 @@ final class M {
     volatile boolean spinning;
     /** Set when the M must leave its loop (shutdown, or a failed start). */
     volatile boolean exit;
-    /** Number of Gs this M has run; for traces. */
-    volatile long gcount;
 
     M(long id, Scheduler sched) {
         this.id = id;

@@ -63,8 +63,4 @@ final class Note {
     void clear() {
         set = false;
     }
-
-    boolean isSet() {
-        return set;
-    }
 }

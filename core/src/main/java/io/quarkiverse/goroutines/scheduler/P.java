@@ -22,21 +22,29 @@ final class P {
 
     final int id;
     private final AtomicInteger status = new AtomicInteger(PStatus.GCSTOP.ordinal());
-    /** Owner while RUNNING; the M in a syscall (for traces) while SYSCALL; else null. */
+    /**
+     * Owner while RUNNING; the M in a syscall (for traces) while SYSCALL; else null. Written by whoever just moved
+     * the status (acquirer, releaser, or the winner of a detach or retake CAS).
+     */
     volatile M m;
     final RunQueue runq = new RunQueue();
-    /** Dead Gs for reuse; owner only. */
+    /** Dead Gs for reuse; owner only (and procresize, with the world stopped). */
     final ArrayDeque<G> gFree = new ArrayDeque<>();
+    /** Size of {@link #gFree} for snapshots; same writers. */
     volatile int gFreeCount;
 
     /** Bumped by the owner each time it schedules a G that does not inherit a time slice. */
     volatile long schedtick;
-    /** Bumped every time the P enters a syscall and every time it is retaken from one. */
+    /**
+     * Bumped every time the P enters a syscall and every time it is retaken from one. Each bump is made by the one
+     * thread that owns the transition (the owner entering the syscall, or the winner of the detach, retake or
+     * stop-the-world CAS), so plain increments of the volatile never race.
+     */
     volatile long syscalltick;
+    /** Gs this P stole; owner only. */
     volatile long steals;
+    /** Times the P was handed off while its G blocked; same writers as {@link #syscalltick}. */
     volatile long handoffs;
-    /** The M that last ran the P, preferred when the world restarts. */
-    volatile M oldm;
 
     /** sysmon's view of this P; touched only by the sysmon thread. */
     final SysmonTick sysmontick = new SysmonTick();

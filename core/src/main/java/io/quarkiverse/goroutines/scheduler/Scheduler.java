@@ -79,25 +79,31 @@ public final class Scheduler extends AbstractExecutorService {
     final ReentrantLock lock = new ReentrantLock();
     private final Condition stateChanged = lock.newCondition();
 
-    /** Every P ever made; {@code allp[0 .. gomaxprocs)} are live, the rest DEAD. */
+    /**
+     * Every P ever made; {@code allp[0 .. gomaxprocs)} are live, the rest DEAD. These three are written only by
+     * {@code procresize}, with the world stopped and the lock held; everyone else reads them.
+     */
     volatile P[] allp;
     volatile int gomaxprocs;
     private volatile StealOrder stealOrder;
 
+    /** Idle Ps and idle Ms: under the lock; {@code npidle} mirrors the size for lock-free checks. */
     private final ArrayDeque<P> pidle = new ArrayDeque<>();
     final AtomicInteger npidle = new AtomicInteger();
     private final ArrayDeque<M> midle = new ArrayDeque<>();
-    volatile int nmidle;
     final AtomicInteger nmspinning = new AtomicInteger();
+    /** Every M whose thread lives or is starting; written under the lock. Its size is the M count. */
     private final List<M> allm = new ArrayList<>();
+    /** A copy of {@link #allm}, republished under the lock at every change, for lock-free readers. */
     private volatile M[] allmView = new M[0];
-    private int mcount;
     private long mnext;
 
+    /** The global run queue: under the lock; {@code runqsize} mirrors its size, written under the lock too. */
     private final ArrayDeque<G> runq = new ArrayDeque<>();
     volatile int runqsize;
     /** Gs back from a blocking call, waiting on their own M for a P; served before any queued G. */
     private final ArrayDeque<G> exitsyscallq = new ArrayDeque<>();
+    /** Size of {@link #exitsyscallq}, written under the lock. */
     volatile int nexitsyscall;
 
     private final GFreeList gFree = new GFreeList();
@@ -108,10 +114,13 @@ public final class Scheduler extends AbstractExecutorService {
     /** Gs made and not yet dead. */
     final AtomicInteger ngoroutines = new AtomicInteger();
 
+    /** Stop-the-world pending; written under the lock by the stopping thread. */
     volatile boolean gcwaiting;
+    /** Ps still to stop; under the lock. */
     private int stopwait;
     private final Object resizeLock = new Object();
 
+    /** ACCEPTING → SHUTDOWN → STOPPING → TERMINATED; only moves forward, always under the lock. */
     private volatile int runState = ACCEPTING;
     /** M threads that left their loop while stopping; joined by awaitTermination so that none outlives it. */
     private final List<Thread> exiting = new ArrayList<>();
@@ -385,7 +394,6 @@ public final class Scheduler extends AbstractExecutorService {
     private void acquirep(M m, P p) {
         p.m = m;
         m.p = p;
-        p.oldm = m;
         p.setStatus(PStatus.RUNNING);
     }
 
@@ -436,7 +444,6 @@ public final class Scheduler extends AbstractExecutorService {
         try {
             m = midle.poll();
             if (m != null) {
-                nmidle = midle.size();
             } else {
                 m = newmLocked();
             }
@@ -474,12 +481,11 @@ public final class Scheduler extends AbstractExecutorService {
             if (runState >= STOPPING) {
                 return null;
             }
-            if (mcount >= config.maxThreads()) {
+            if (allm.size() >= config.maxThreads()) {
                 stats.mLimitHits.incrementAndGet(); // sysmon logs it, outside the lock
                 sysmon.wake();
                 return null;
             }
-            mcount++;
             M m = new M(++mnext, this);
             allm.add(m);
             allmView = allm.toArray(new M[0]);
@@ -538,7 +544,6 @@ public final class Scheduler extends AbstractExecutorService {
     private void mfail(M m) {
         lock.lock();
         try {
-            mcount--;
             allm.remove(m);
             allmView = allm.toArray(new M[0]);
             P p = m.nextp;
@@ -574,7 +579,6 @@ public final class Scheduler extends AbstractExecutorService {
                 return true;
             }
             midle.push(m);
-            nmidle = midle.size();
         } finally {
             lock.unlock();
         }
@@ -604,20 +608,19 @@ public final class Scheduler extends AbstractExecutorService {
                 return;
             }
         }
+        boolean start;
         lock.lock();
         try {
-            if (!gcwaiting && nexitsyscall == 0 && (runqsize > 0 || !p.runq.isEmpty())) {
-                lock.unlock();
-                try {
-                    startm(p, false);
-                } finally {
-                    lock.lock();
-                }
-                return;
+            // Recheck under the lock: a G queued since the look above must not wait behind an idle P.
+            start = !gcwaiting && nexitsyscall == 0 && (runqsize > 0 || !p.runq.isEmpty());
+            if (!start) {
+                pidleputLocked(p);
             }
-            pidleputLocked(p);
         } finally {
             lock.unlock();
+        }
+        if (start) {
+            startm(p, false);
         }
     }
 
@@ -656,14 +659,12 @@ public final class Scheduler extends AbstractExecutorService {
                 nmspinning.decrementAndGet();
             }
             midle.remove(m);
-            nmidle = midle.size();
-            mcount--;
             allm.remove(m);
             allmView = allm.toArray(new M[0]);
             if (runState >= STOPPING) {
                 exiting.add(Thread.currentThread()); // awaitTermination joins it
             }
-            if (runState == STOPPING && mcount == 0) {
+            if (runState == STOPPING && allm.isEmpty()) {
                 runState = TERMINATED;
             }
             stateChanged.signalAll();
@@ -890,7 +891,6 @@ public final class Scheduler extends AbstractExecutorService {
         if (!g.casStatus(GStatus.RUNNABLE, GStatus.RUNNING)) {
             throw new IllegalStateException("execute: " + g + " is not runnable");
         }
-        m.gcount++;
         Thread.interrupted(); // an interrupt that arrived between Gs belongs to none of them
         try {
             g.fn.run();
@@ -939,32 +939,29 @@ public final class Scheduler extends AbstractExecutorService {
     }
 
     /**
-     * An M whose G lost its P and finished: take the old P back if it is still free for the taking, else an idle
-     * one, else park. Leaves {@code m.p} set, or the M parked until a P is handed to it.
+     * An M whose G lost its P and finished: take the old P back if it is still free for the taking, else park until a
+     * P is handed to it ({@link #stopm} takes an idle P itself when work is queued).
      */
     private void reattach(M m) {
+        if (!takeOldP(m) && !stopm(m)) {
+            m.exit = true;
+        }
+    }
+
+    /**
+     * Go's {@code exitsyscallfast}: the P this M had before its G lost it (by a syscall, or detached by a third
+     * party, in which case {@code m.p} still points to it) is taken back with one CAS if it is still in SYSCALL.
+     * Leaves {@code m.oldp} null, and {@code m.p} set only on success.
+     */
+    private boolean takeOldP(M m) {
         P old = m.p != null ? m.p : m.oldp;
         m.p = null;
         m.oldp = null;
         if (old != null && !gcwaiting && old.casStatus(PStatus.SYSCALL, PStatus.RUNNING)) {
-            old.m = m;
-            m.p = old;
-            return;
+            acquirep(m, old);
+            return true;
         }
-        P p;
-        lock.lock();
-        try {
-            p = pidlegetLocked();
-        } finally {
-            lock.unlock();
-        }
-        if (p != null) {
-            acquirep(m, p);
-            return;
-        }
-        if (!stopm(m)) {
-            m.exit = true;
-        }
+        return false;
     }
 
     /** Go's {@code gcstopm}: stop-the-world is pending; give the P to it and park. */
@@ -1067,35 +1064,29 @@ public final class Scheduler extends AbstractExecutorService {
         if (s == GStatus.RUNNING) {
             return; // never left
         }
-        P old = m.p != null ? m.p : m.oldp; // m.p is still set when a third party detached the G
-        m.p = null;
-        m.oldp = null;
-        // Fast path: our P is still in SYSCALL; take it back with one CAS.
-        if (old != null && !gcwaiting && old.casStatus(PStatus.SYSCALL, PStatus.RUNNING)) {
-            acquirep(m, old);
+        if (takeOldP(m)) {
             toRunning(g);
             return;
         }
+        P p;
         lock.lock();
         try {
-            P p = gcwaiting ? null : pidlegetLocked();
-            if (p != null) {
-                lock.unlock();
-                try {
-                    acquirep(m, p);
-                    toRunning(g);
-                } finally {
-                    lock.lock();
-                }
-                return;
+            p = gcwaiting ? null : pidlegetLocked();
+            if (p == null) {
+                // Slow path: wait on this M for a P, ahead of Gs that have not started. Enqueued under the same
+                // lock that found no idle P, so that the next P freed is handed to us.
+                runnableLocked(g, m, "exitsyscall: waiting for a P");
+                exitsyscallq.addLast(g);
+                nexitsyscall = exitsyscallq.size();
+                stats.exitsyscallWaits.incrementAndGet();
             }
-            // Slow path: wait on this M for a P, ahead of Gs that have not started.
-            runnableLocked(g, m, "exitsyscall: waiting for a P");
-            exitsyscallq.addLast(g);
-            nexitsyscall = exitsyscallq.size();
-            stats.exitsyscallWaits.incrementAndGet();
         } finally {
             lock.unlock();
+        }
+        if (p != null) {
+            acquirep(m, p);
+            toRunning(g);
+            return;
         }
         waitForP(m, g);
     }
@@ -1512,10 +1503,9 @@ public final class Scheduler extends AbstractExecutorService {
             if (runState >= STOPPING) {
                 return;
             }
-            runState = mcount == 0 ? TERMINATED : STOPPING;
+            runState = allm.isEmpty() ? TERMINATED : STOPPING;
             wake = new ArrayList<>(midle);
             midle.clear();
-            nmidle = 0;
             stateChanged.signalAll();
         } finally {
             lock.unlock();
@@ -1545,7 +1535,7 @@ public final class Scheduler extends AbstractExecutorService {
         lock.lock();
         try {
             while (true) {
-                if (runState == STOPPING && mcount == 0) {
+                if (runState == STOPPING && allm.isEmpty()) {
                     runState = TERMINATED;
                     stateChanged.signalAll();
                 }
@@ -1578,12 +1568,8 @@ public final class Scheduler extends AbstractExecutorService {
         return sysmon.join(left) && templateThread.join(left);
     }
 
-    boolean stopping() {
-        return runState >= STOPPING;
-    }
-
     boolean terminatedOrStopping() {
-        return runState >= STOPPING && mcount == 0;
+        return runState >= STOPPING && allmView.length == 0;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1610,14 +1596,6 @@ public final class Scheduler extends AbstractExecutorService {
 
     G[] allgs() {
         return allgs.snapshot();
-    }
-
-    int mcount() {
-        return allmView.length;
-    }
-
-    Sysmon sysmon() {
-        return sysmon;
     }
 
     // ---------------------------------------------------------------------------------------------------------

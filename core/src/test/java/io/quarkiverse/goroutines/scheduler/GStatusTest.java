@@ -11,7 +11,7 @@ class GStatusTest {
 
     @Test
     void transitionsFollowGoStates() {
-        G g = new G(0);
+        G g = new G();
         assertEquals(GStatus.IDLE, g.status());
         g.setStatus(GStatus.RUNNABLE); // newproc
         assertTrue(g.casStatus(GStatus.RUNNABLE, GStatus.RUNNING)); // execute
@@ -34,7 +34,7 @@ class GStatusTest {
 
     @Test
     void aStaleWordLosesEvenWhenTheStateIsTheSameAgain() {
-        G g = new G(0);
+        G g = new G();
         g.setStatus(GStatus.RUNNING);
         long seen = g.word();
         // The G leaves RUNNING and comes back (a yield, or a new incarnation from the free list).
@@ -47,7 +47,7 @@ class GStatusTest {
 
     @Test
     void scanBitBlocksADetachUntilCleared() {
-        G g = new G(0);
+        G g = new G();
         g.setStatus(GStatus.RUNNING);
         long w = g.word();
         assertTrue(g.tryScan(w));

@@ -56,14 +56,7 @@ class PStatusTest {
             CountDownLatch release = new CountDownLatch(1);
             long ticksBefore = p.syscalltick;
             s.execute(() -> {
-                try {
-                    Go.syscall(() -> {
-                        inCall.countDown();
-                        release.await();
-                    });
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                Schedulers.syscallUntil(inCall, release);
             });
             assertTrue(inCall.await(5, TimeUnit.SECONDS));
             // One P, none idle: sysmon retakes it on its next pass even with an empty queue.

@@ -27,9 +27,7 @@ public class RunQueueLincheckTest {
     private long nextId;
 
     static G newG(long id) {
-        G g = new G(0);
-        g.id = id;
-        return g;
+        return RunQueueTest.g(id);
     }
 
     static void noOverflow(List<G> batch) {

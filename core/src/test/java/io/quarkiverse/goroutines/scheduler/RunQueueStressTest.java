@@ -142,8 +142,7 @@ class RunQueueStressTest {
                         busyThieves.set(ownerRnd.nextBoolean());
                     }
                     if (ownerRnd.nextInt(100) < putPercent) {
-                        G g = new G(nextId);
-                        g.id = nextId++;
+                        G g = RunQueueTest.g(nextId++);
                         boolean next = ownerRnd.nextInt(8) == 0;
                         owner.put(g, next, batch -> {
                             overflowBatches.incrementAndGet();

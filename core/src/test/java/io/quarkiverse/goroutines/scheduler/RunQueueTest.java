@@ -27,7 +27,7 @@ class RunQueueTest {
     private static final Consumer<List<G>> NO_OVERFLOW = batch -> fail("unexpected overflow: " + ids(batch));
 
     static G g(long id) {
-        G g = new G((int) id);
+        G g = new G();
         g.id = id;
         return g;
     }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
+import io.quarkiverse.goroutines.Go;
+
 /** Helpers shared by scheduler tests. */
 final class Schedulers {
     private Schedulers() {
@@ -43,6 +45,18 @@ final class Schedulers {
                 Thread.currentThread().interrupt();
             }
         };
+    }
+
+    /** Inside a G: an announced blocking call that counts {@code inCall} down, then waits for {@code release}. */
+    static void syscallUntil(CountDownLatch inCall, CountDownLatch release) {
+        try {
+            Go.syscall(() -> {
+                inCall.countDown();
+                release.await();
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** About {@code nanos} of CPU work. */

@@ -70,14 +70,7 @@ class SyscallTest {
             CountDownLatch all = new CountDownLatch(4);
             ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
             s.execute(() -> {
-                try {
-                    Go.syscall(() -> {
-                        inSyscall.countDown();
-                        releaseSyscall.await();
-                    });
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                Schedulers.syscallUntil(inSyscall, releaseSyscall);
                 events.add("G1 back");
                 all.countDown();
             });
