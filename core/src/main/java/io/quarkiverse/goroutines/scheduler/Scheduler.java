@@ -1143,30 +1143,40 @@ public final class Scheduler extends AbstractExecutorService {
         }
         G g = m.curg;
         long w = g.word();
-        if (G.state(w) != GStatus.RUNNING) {
-            exitsyscall(m); // detached: re-attaching is our yield
-            return;
-        }
         P p = m.p;
-        if (p.runq.isEmpty() && runqsize == 0 && nexitsyscall == 0) {
-            return; // nobody else to run
+        if (G.state(w) == GStatus.RUNNING) {
+            if (p.runq.isEmpty() && runqsize == 0 && nexitsyscall == 0) {
+                return; // nobody else to run
+            }
+            // CAS from the word that was checked: if sysmon detached the G since, the CAS fails and P is not ours.
+            if (g.cas(w, GStatus.RUNNABLE)) {
+                g.waitReason = "yield";
+                g.lockedm = m;
+                releasep(m);
+                p.setStatus(PStatus.IDLE);
+                lock.lock();
+                try {
+                    globrunqputLocked(g); // behind the queued work; whoever takes it hands its P to our M
+                } finally {
+                    lock.unlock();
+                }
+                handoffp(p);
+                waitForP(m, g);
+                return;
+            }
         }
-        // CAS from the word that was checked: if sysmon detached the G since, the CAS fails and P is not ours.
-        if (!g.cas(w, GStatus.RUNNABLE)) {
-            exitsyscall(m);
-            return;
-        }
-        g.waitReason = "yield";
-        g.lockedm = m;
-        releasep(m);
-        p.setStatus(PStatus.IDLE);
+        // Detached by sysmon or stop-the-world: the P is no longer ours to give, and its detacher retakes it. Wait
+        // behind the queued work all the same, as any yield does (not ahead of it, as a G back from a syscall would).
+        m.p = null;
+        m.oldp = null;
         lock.lock();
         try {
+            runnableLocked(g, m, "yield");
             globrunqputLocked(g);
         } finally {
             lock.unlock();
         }
-        handoffp(p);
+        wakep();
         waitForP(m, g);
     }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -94,14 +97,7 @@ class RaceRegressionTest {
             CountDownLatch done = new CountDownLatch(1);
             s.execute(() -> {
                 waiter.set(Thread.currentThread());
-                try {
-                    Go.syscall(() -> {
-                        inCall.countDown();
-                        release.await();
-                    });
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                Schedulers.syscallUntil(inCall, release);
                 sawInterrupt.set(Thread.interrupted());
                 done.countDown();
             });
@@ -126,6 +122,56 @@ class RaceRegressionTest {
             assertTrue(done.await(5, TimeUnit.SECONDS));
             assertTrue(cpuMillis < 50, "the waiting M burnt " + cpuMillis + " ms of CPU in 200 ms");
             assertTrue(sawInterrupt.get(), "the interrupt must reach the G");
+        } finally {
+            stop(s);
+        }
+    }
+
+    /**
+     * A G that sysmon detached and that then yields has no P to give away: it must still wait behind the queued work,
+     * as any yield does, and not go ahead of it as a G back from a syscall would.
+     */
+    @Test
+    void detachedGYieldsBehindQueuedWork() throws Exception {
+        Scheduler s = Scheduler.start(config(1).blockingDetection(false).build());
+        try {
+            ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch yieldNow = new CountDownLatch(1);
+            CountDownLatch holderRunning = new CountDownLatch(1);
+            CountDownLatch releaseHolder = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(2);
+            s.execute(() -> {
+                started.countDown();
+                while (yieldNow.getCount() > 0) {
+                    Thread.onSpinWait();
+                }
+                Go.yield();
+                events.add("parent after yield");
+                done.countDown();
+            });
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            P p = s.allp[0];
+            // What sysmon does to a blocked G, done here at a known moment.
+            Schedulers.await("the detach", Duration.ofSeconds(5), () -> s.detach(p, GStatus.SYSCALL, "test"));
+            assertTrue(s.retake(p));
+            s.execute(() -> {
+                holderRunning.countDown();
+                while (releaseHolder.getCount() > 0) {
+                    Thread.onSpinWait();
+                }
+            });
+            assertTrue(holderRunning.await(5, TimeUnit.SECONDS));
+            s.execute(() -> {
+                events.add("queued G");
+                done.countDown();
+            });
+            yieldNow.countDown();
+            Schedulers.await("the yielding G and the queued G both waiting", Duration.ofSeconds(5),
+                    () -> s.snapshot().goroutinesByState().get(GStatus.RUNNABLE) == 2);
+            releaseHolder.countDown();
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            assertEquals(List.of("queued G", "parent after yield"), List.copyOf(events));
         } finally {
             stop(s);
         }
