@@ -72,7 +72,8 @@ public final class Go {
         if (v == null) {
             return Optional.empty();
         }
-        return Optional.of(new GoroutineInfo(v.id(), v.status().name(), v.p(), v.m(), v.thread(), v.scheduler()));
+        return Optional.of(new GoroutineInfo(v.id(), v.status().name(), v.p(), v.m(), v.thread(), v.scheduler(),
+                v.virtual()));
     }
 
     /**

@@ -102,7 +102,7 @@ class ProductionJarIT {
 
     @Test
     void startupLineAndStuckHandlerIsReportedWithoutStallingOthers() throws Exception {
-        String startup = awaitLog("Goroutines: mode=gmp", Duration.ofSeconds(5));
+        String startup = awaitLog("Goroutines: mode=virtual", Duration.ofSeconds(5));
         assertTrue(startup.contains("procs=2, max-threads=10000, max-runnable=10000"), startup);
 
         CompletableFuture<HttpResponse<String>> stuck = async("hold?key=never");
