@@ -4,7 +4,9 @@ import static io.quarkiverse.goroutines.Env.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
+import io.quarkiverse.goroutines.scheduler.Scheduler;
 import io.quarkiverse.goroutines.scheduler.SchedulerConfig;
 
 /** How channel blocking meets the scheduler: a G blocked on a channel holds no P. */
@@ -54,5 +57,25 @@ class ChanSchedulerTest {
             assertEquals(-1, m.p(), "the receiver's M holds no P: " + m);
             assertTrue(during.get().counters().handoffs() >= 1, "the P was handed off");
         }
+    }
+
+    /** shutdownNow interrupts running Gs: a G blocked on a channel gives up with a CancellationException. */
+    @Test
+    void shutdownNowEndsAGBlockedOnAChannel() throws Exception {
+        Scheduler s = Scheduler.start(SchedulerConfig.builder().name("chan-now").procs(1).build());
+        Chan<String> ch = Chan.make();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        s.execute(() -> {
+            try {
+                ch.receive();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        Env.awaitUntil("the receiver blocks", () -> ch.blockedReceivers() == 1);
+        s.shutdownNow();
+        assertTrue(s.awaitTermination(10, TimeUnit.SECONDS), "a G blocked on a channel kept the scheduler alive");
+        assertTrue(thrown.get() instanceof CancellationException, "thrown: " + thrown.get());
+        assertEquals(0, ch.blockedReceivers());
     }
 }
