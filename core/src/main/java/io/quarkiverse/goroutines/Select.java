@@ -180,21 +180,8 @@ public final class Select {
 
         int outcome = parking.await(timeout != null, deadline);
 
-        // Pass 3: take the waiters that did not win off their queues (the winner's peer took it off its own).
         Waiter winner = outcome == Parking.FIRED ? parking.winner() : null;
-        if (waiters.length > (winner == null ? 0 : 1)) {
-            lockAll(lockorder);
-            try {
-                for (int i = 0; i < waiters.length; i++) {
-                    if (waiters[i] != winner) {
-                        Case c = pollorder[i];
-                        (c.kind == SEND ? c.chan.sendq : c.chan.recvq).remove(waiters[i]);
-                    }
-                }
-            } finally {
-                unlockAll(lockorder);
-            }
-        }
+        dequeueLosers(pollorder, waiters, winner, lockorder);
         if (outcome == Parking.INTERRUPTED) {
             throw Parking.interrupted("Select.run");
         }
@@ -207,6 +194,27 @@ public final class Select {
             throw new ChanClosedException("send on closed channel (closed while the select waited)");
         }
         return c.complete(winner.elem, winner.success);
+    }
+
+    /**
+     * Pass 3: takes the waiters that did not win off their queues (the winner's peer took it off its own); a waiter
+     * that a peer dropped after losing the claim is no longer queued.
+     */
+    private static void dequeueLosers(Case[] pollorder, Waiter[] waiters, Waiter winner, Chan<?>[] lockorder) {
+        if (waiters.length == (winner == null ? 0 : 1)) {
+            return; // nothing left behind: no need to lock again
+        }
+        lockAll(lockorder);
+        try {
+            for (int i = 0; i < waiters.length; i++) {
+                if (waiters[i] != winner) {
+                    Case c = pollorder[i];
+                    (c.kind == SEND ? c.chan.sendq : c.chan.recvq).remove(waiters[i]);
+                }
+            }
+        } finally {
+            unlockAll(lockorder);
+        }
     }
 
     /** Queues one waiter per case, all sharing {@code parking}; waiter {@code i} stands for {@code cases[i]}. */

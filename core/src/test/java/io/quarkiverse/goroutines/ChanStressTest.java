@@ -23,11 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChanStressTest {
     static final int PRODUCERS = 8;
     static final int CONSUMERS = 8;
+    /** The first seed; {@code -Dchan.stress.seed=N} runs other ones. */
+    static final long SEED = Long.getLong("chan.stress.seed", 1000);
 
     static Stream<Arguments> cases() {
         int[] capacities = { 0, 0, 1, 1, 16, 1024 };
         return Env.modes().flatMap(mode -> IntStream.range(0, capacities.length)
-                .mapToObj(i -> Arguments.of(mode, capacities[i], 1000L + i, 100_000)));
+                .mapToObj(i -> Arguments.of(mode, capacities[i], SEED + i, 100_000)));
     }
 
     @ParameterizedTest(name = "{0} cap={1} seed={2} n={3}")

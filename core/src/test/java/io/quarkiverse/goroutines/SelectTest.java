@@ -15,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +26,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class SelectTest {
     static final int RUNS = 10_000;
+    static final Runnable NOP = () -> {
+    };
+
+    static <T> Consumer<T> ignore() {
+        return v -> {
+        };
+    }
 
     /**
      * Four always-ready cases (closed channels) over {@value #RUNS} selects: each is expected {@code RUNS/4} = 2,500
@@ -112,10 +120,8 @@ class SelectTest {
                 AtomicInteger timeouts = new AtomicInteger();
                 long start = System.nanoTime();
                 int r = Select.select()
-                        .recv(a, v -> {
-                        })
-                        .send(b, "x", () -> {
-                        })
+                        .recv(a, ignore())
+                        .send(b, "x", NOP)
                         .timeout(Duration.ofMillis(30), timeouts::incrementAndGet)
                         .run();
                 long waited = System.nanoTime() - start;
@@ -136,10 +142,8 @@ class SelectTest {
             env.run(() -> {
                 Chan<String> never = Chan.make();
                 int r = Select.select()
-                        .recv(never, v -> {
-                        })
-                        .recv(Go.after(Duration.ofMillis(20)), t -> {
-                        })
+                        .recv(never, ignore())
+                        .recv(Go.after(Duration.ofMillis(20)), ignore())
                         .run();
                 assertEquals(1, r);
                 assertEquals(0, never.blockedReceivers());
@@ -186,9 +190,7 @@ class SelectTest {
             AtomicInteger chosen = new AtomicInteger(-9);
             CountDownLatch done = new CountDownLatch(1);
             env.go(() -> {
-                chosen.set(Select.select().recv(in, v -> {
-                }).send(out, "payload", () -> {
-                }).run());
+                chosen.set(Select.select().recv(in, ignore()).send(out, "payload", NOP).run());
                 done.countDown();
             });
             awaitUntil("the select waits", () -> out.blockedSenders() == 1);
@@ -210,15 +212,12 @@ class SelectTest {
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             CountDownLatch done = new CountDownLatch(2);
             env.go(() -> {
-                Select.select().recvOk(recvClosed, (v, k) -> ok.set(k)).recv(idle, v -> {
-                }).run();
+                Select.select().recvOk(recvClosed, (v, k) -> ok.set(k)).recv(idle, ignore()).run();
                 done.countDown();
             });
             env.go(() -> {
                 thrown.set(assertThrows(ChanClosedException.class,
-                        () -> Select.select().send(sendClosed, "x", () -> {
-                        }).recv(idle, v -> {
-                        }).run()));
+                        () -> Select.select().send(sendClosed, "x", NOP).recv(idle, ignore()).run()));
                 done.countDown();
             });
             awaitUntil("both selects wait", () -> recvClosed.blockedReceivers() == 1
@@ -230,8 +229,7 @@ class SelectTest {
             assertTrue(thrown.get().getMessage().contains("closed while the select waited"));
             assertEquals(0, idle.blockedReceivers());
             // A send case on an already closed channel throws when chosen, at once.
-            assertThrows(ChanClosedException.class, () -> Select.select().send(sendClosed, "x", () -> {
-            }).run());
+            assertThrows(ChanClosedException.class, () -> Select.select().send(sendClosed, "x", NOP).run());
         }
     }
 
@@ -252,18 +250,13 @@ class SelectTest {
                         .send(none, "x", () -> {
                             throw new AssertionError("nil send case ran");
                         })
-                        .recv(ready, v -> {
-                        });
+                        .recv(ready, ignore());
                 for (int i = 0; i < 100; i++) {
                     assertEquals(2, s.run());
                 }
-                assertEquals(Select.DEFAULT, Select.select().recv(none, v -> {
-                }).orDefault(() -> {
-                }).run());
-                assertEquals(Select.TIMEOUT, Select.select().recv(none, v -> {
-                }).send(none, "x", () -> {
-                }).timeout(Duration.ofMillis(5), () -> {
-                }).run());
+                assertEquals(Select.DEFAULT, Select.select().recv(none, ignore()).orDefault(NOP).run());
+                assertEquals(Select.TIMEOUT,
+                        Select.select().recv(none, ignore()).send(none, "x", NOP).timeout(Duration.ofMillis(5), NOP).run());
             });
         }
     }
@@ -292,7 +285,6 @@ class SelectTest {
     @Test
     void sendCaseRejectsNull() {
         Chan<String> ch = Chan.make(1);
-        assertThrows(NullPointerException.class, () -> Select.select().send(ch, null, () -> {
-        }));
+        assertThrows(NullPointerException.class, () -> Select.select().send(ch, null, NOP));
     }
 }

@@ -1,6 +1,7 @@
 package io.quarkiverse.goroutines.it;
 
 import static io.restassured.RestAssured.given;
+import static io.quarkiverse.goroutines.it.DemoEndpointsTest.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,10 +15,6 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class ChannelResourceTest {
-
-    static String get(String path) {
-        return given().get(path).then().statusCode(200).extract().asString();
-    }
 
     @Test
     void everyWorkerArrivesWithinAGenerousTimeout() {
