@@ -1,7 +1,7 @@
 package io.quarkiverse.goroutines.it;
 
-import static io.restassured.RestAssured.given;
 import static io.quarkiverse.goroutines.it.DemoEndpointsTest.get;
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
