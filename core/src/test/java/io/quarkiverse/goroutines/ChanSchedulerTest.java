@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 import io.quarkiverse.goroutines.scheduler.SchedulerConfig;
+import io.quarkiverse.goroutines.scheduler.SchedulerMode;
 
 /** How channel blocking meets the scheduler: a G blocked on a channel holds no P. */
 @Timeout(60)
@@ -28,7 +29,8 @@ class ChanSchedulerTest {
      */
     @Test
     void aGBlockedOnAChannelReleasesItsP() throws Exception {
-        SchedulerConfig config = SchedulerConfig.builder().name("chan-p").procs(1).blockingDetection(false)
+        SchedulerConfig config = SchedulerConfig.builder().name("chan-p").procs(1).mode(SchedulerMode.PLATFORM)
+                .blockingDetection(false)
                 .longRunningHandoff(false).build();
         try (Env.Gs env = new Env.Gs(config)) {
             Chan<Integer> ch = Chan.make();

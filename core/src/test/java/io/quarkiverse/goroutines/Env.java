@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 import io.quarkiverse.goroutines.scheduler.SchedulerConfig;
+import io.quarkiverse.goroutines.scheduler.SchedulerMode;
 import io.quarkiverse.goroutines.scheduler.ShutdownReport;
 
 /**
@@ -41,7 +42,10 @@ abstract class Env implements AutoCloseable {
     static Stream<Mode> modes() {
         return Stream.of(
                 new Mode("threads", Threads::new),
-                new Mode("platform", () -> new Gs(SchedulerConfig.builder().name("chan-test").procs(2).build())));
+                new Mode("platform", () -> new Gs(SchedulerConfig.builder().name("chan-test").procs(2)
+                        .mode(SchedulerMode.PLATFORM).build())),
+                new Mode("virtual", () -> new Gs(SchedulerConfig.builder().name("chan-test").procs(2)
+                        .mode(SchedulerMode.VIRTUAL).build())));
     }
 
     private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();

@@ -104,6 +104,36 @@ class VirtualModeTest {
         assertEquals(0, s.numGoroutine());
     }
 
+    /** 10,000 Gs each wait 100 ms on a channel (a Go.after timer): parked on the channel, none holds an M. */
+    @Test
+    void tenThousandGsWaitingOnChannelsNeedFewMs() throws Exception {
+        int procs = 2;
+        int n = 10_000;
+        Scheduler s = Scheduler.start(virtual(procs).build());
+        try {
+            CountDownLatch done = new CountDownLatch(n);
+            AtomicInteger peakMs = new AtomicInteger();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                s.execute(() -> {
+                    if (io.quarkiverse.goroutines.Go.after(java.time.Duration.ofMillis(100)).receive() != null) {
+                        done.countDown();
+                    }
+                });
+            }
+            while (!done.await(10, TimeUnit.MILLISECONDS)) {
+                peakMs.accumulateAndGet(s.snapshot().threads(), Math::max);
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), done.getCount() + " Gs left");
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("virtual: " + n + " Gs x channel wait(100ms) took " + ms + " ms, peak " + peakMs
+                    + " Ms; " + s.snapshot().counters());
+            assertTrue(peakMs.get() <= procs + 4, "Gs waiting on channels should not hold Ms: peak " + peakMs);
+        } finally {
+            stop(s);
+        }
+    }
+
     /** A G parked by LockSupport and unparked by another G: the wake-up lands on the waker's P (Go's ready). */
     @Test
     void unparkedGRunsAgainAndEveryWakeupCounts() throws Exception {
