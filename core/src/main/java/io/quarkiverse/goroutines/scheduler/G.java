@@ -70,6 +70,8 @@ public final class G {
 
     /** Virtual mode: this incarnation's virtual thread, or null for a platform G. */
     volatile Thread vthread;
+    /** Virtual mode: the thread inside {@code Thread.start} of this G's thread, while it registers. */
+    volatile Thread vregistrar;
     /** Virtual mode: the thread builder whose scheduler feeds this G; made once per G object and reused. */
     Object vbuilder;
     /** Virtual mode: the user's task ({@code fn} is the thread's continuation). */

@@ -353,8 +353,10 @@ public final class Scheduler extends AbstractExecutorService {
         try {
             Thread t = VirtualThreads.unstarted(g.vbuilder, () -> runVirtual(g));
             g.vthread = t;
+            g.vregistrar = Thread.currentThread();
             t.start(); // calls VirtualG.execute once, which records the continuation in g.fn
         } catch (RuntimeException | Error e) {
+            g.vregistrar = null;
             g.vthread = null;
             g.task = null;
             g.fn = null;

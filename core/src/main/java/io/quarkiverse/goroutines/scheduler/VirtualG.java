@@ -20,10 +20,19 @@ final class VirtualG implements Executor {
 
     @Override
     public void execute(Runnable continuation) {
-        if (g.fn == null) {
-            g.fn = continuation; // Thread.start: newprocVirtual queues the G once start returns
+        if (g.vregistrar == Thread.currentThread()) {
+            // Thread.start from newprocVirtual on this thread: record the continuation; the G is queued after.
+            g.fn = continuation;
+            g.vregistrar = null;
             return;
         }
-        sched.ready(g);
+        if (continuation == g.fn) {
+            sched.ready(g);
+            return;
+        }
+        // A virtual thread that the G's code started (the JDK gives a new virtual thread its parent's scheduler,
+        // this object), such as the JDK's own I/O poller threads. It is not a G and must not depend on this
+        // scheduler's lifetime: it runs on the shared carriers for such threads.
+        VirtualThreads.foreignCarriers().execute(continuation);
     }
 }

@@ -59,6 +59,27 @@ final class VirtualThreads {
     private VirtualThreads() {
     }
 
+    /**
+     * Carriers for virtual threads that inherit a G's scheduler without being Gs (threads that a G's code starts,
+     * and the JDK's I/O pollers when a G is the first to need one). They outlive every scheduler: a poller bound to
+     * a scheduler that stopped would leave every later socket wait in the JVM hanging. A daemon
+     * {@link java.util.concurrent.ForkJoinPool} in FIFO mode, like the JDK's own virtual-thread scheduler.
+     */
+    static java.util.concurrent.Executor foreignCarriers() {
+        return ForeignCarriers.POOL;
+    }
+
+    private static final class ForeignCarriers {
+        static final java.util.concurrent.ForkJoinPool POOL = new java.util.concurrent.ForkJoinPool(
+                Math.max(1, Runtime.getRuntime().availableProcessors()), pool -> {
+                    java.util.concurrent.ForkJoinWorkerThread t = java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory
+                            .newThread(pool);
+                    t.setName("goroutines-vthread-carrier-" + t.getPoolIndex());
+                    t.setDaemon(true);
+                    return t;
+                }, null, true);
+    }
+
     /** Null when virtual threads can run on our scheduler, else the reason they cannot. */
     static String unavailableReason() {
         return UNAVAILABLE;

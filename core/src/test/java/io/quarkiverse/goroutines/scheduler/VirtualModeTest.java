@@ -219,6 +219,47 @@ class VirtualModeTest {
         }
     }
 
+    /** A socket read parks the virtual G (the JDK's poller wakes it): the only P runs a queued G meanwhile. */
+    @Test
+    void socketReadParks() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            CountDownLatch queuedRan = new CountDownLatch(1);
+            Thread peer = new Thread(() -> {
+                try (java.net.Socket c = server.accept()) {
+                    queuedRan.await(10, TimeUnit.SECONDS); // answer only after the queued G ran
+                    c.getOutputStream().write('k');
+                } catch (Exception e) {
+                    // the reader sees the connection close
+                }
+            });
+            peer.start();
+            Scheduler s = Scheduler.start(virtual(1).blockingDetection(false).build());
+            try {
+                AtomicInteger read = new AtomicInteger(-2);
+                CountDownLatch readDone = new CountDownLatch(1);
+                CountDownLatch reading = new CountDownLatch(1);
+                s.execute(() -> {
+                    try (java.net.Socket c = new java.net.Socket(server.getInetAddress(), server.getLocalPort())) {
+                        reading.countDown();
+                        read.set(c.getInputStream().read());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    readDone.countDown();
+                });
+                assertTrue(reading.await(5, TimeUnit.SECONDS));
+                s.execute(queuedRan::countDown);
+                assertTrue(queuedRan.await(10, TimeUnit.SECONDS), "the queued G did not run while the other read");
+                assertTrue(readDone.await(10, TimeUnit.SECONDS), "the reading G was never woken");
+                assertEquals('k', read.get());
+                assertEquals(0, s.snapshot().counters().handoffs(), "a parked read needs no hand-off");
+            } finally {
+                stop(s);
+            }
+            peer.join(5000);
+        }
+    }
+
     /** A throwing virtual G is logged and ends; its M and the scheduler carry on. */
     @Test
     void throwingGEndsAndOthersRun() throws Exception {
