@@ -40,7 +40,7 @@ public record SchedSnapshot(
     public record Counters(long completed, long handoffs, long syscallRetakes, long blockedDetected,
             long nativeDetected, long longRunningReported, long longRunningHandoffs, long detectNanosMax,
             long detectNanosAvg, long exitsyscallWaits, long panics, long rejected, long dropped, long mLimitHits,
-            long resizes, long steals) {
+            long resizes, long steals, long spawned) {
     }
 
     /** Live goroutines (not dead, not idle). */
@@ -112,7 +112,8 @@ public record SchedSnapshot(
                 st.blockedDetected.get(), st.nativeDetected.get(), st.longRunningReported.get(),
                 st.longRunningHandoffs.get(), st.detectNanosMax.get(),
                 detections == 0 ? 0 : st.detectNanosTotal.get() / detections, st.exitsyscallWaits.get(),
-                st.panics.get(), st.rejected.get(), st.dropped.get(), st.mLimitHits.get(), st.resizes.get(), steals);
+                st.panics.get(), st.rejected.get(), st.dropped.get(), st.mLimitHits.get(), st.resizes.get(), steals,
+                s.spawned());
         long uptime = (System.nanoTime() - s.startNanos) / 1_000_000;
         return new SchedSnapshot(uptime, procs, idle, ms.length, idleMs, spinning, runq, waiting, byState,
                 List.copyOf(ps), List.copyOf(mis), c);
