@@ -1,7 +1,5 @@
 package io.quarkiverse.goroutines.scheduler;
 
-import java.util.function.Supplier;
-
 /**
  * Labels the running G with what it serves (for example {@code GET /orders/7}), like a pprof label in Go. The label
  * shows in goroutine dumps and in the Dev UI; it belongs to one incarnation of the G, so it is set by a wrapper around
@@ -13,7 +11,7 @@ public final class GoroutineLabel {
     }
 
     /** Wraps {@code task} so that it runs with {@code label} on its G; outside a G it runs unlabelled. */
-    public static Runnable wrap(Supplier<String> label, Runnable task) {
+    public static Runnable wrap(String label, Runnable task) {
         return new Labelled(label, task);
     }
 
@@ -29,7 +27,7 @@ public final class GoroutineLabel {
     }
 
     /** Sets the label for the run of the task and clears it after, even when the task throws. */
-    private record Labelled(Supplier<String> label, Runnable task) implements Runnable {
+    private record Labelled(String label, Runnable task) implements Runnable {
         @Override
         public void run() {
             G g = currentG();
@@ -37,7 +35,7 @@ public final class GoroutineLabel {
                 task.run();
                 return;
             }
-            g.label = label.get();
+            g.label = label;
             try {
                 task.run();
             } finally {

@@ -22,7 +22,7 @@ class GoroutineDumpTest {
         try {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            s.execute(GoroutineLabel.wrap(() -> "GET /orders/7", Schedulers.blockUntil(started, release)));
+            s.execute(GoroutineLabel.wrap("GET /orders/7", Schedulers.blockUntil(started, release)));
             assertTrue(started.await(5, TimeUnit.SECONDS));
             CountDownLatch ran = new CountDownLatch(3);
             for (int i = 0; i < 3; i++) {
@@ -68,7 +68,7 @@ class GoroutineDumpTest {
     @Test
     void labelOutsideAGIsIgnored() {
         String[] seen = new String[1];
-        GoroutineLabel.wrap(() -> "x", () -> seen[0] = String.valueOf(GoroutineLabel.current())).run();
+        GoroutineLabel.wrap("x", () -> seen[0] = String.valueOf(GoroutineLabel.current())).run();
         assertEquals("null", seen[0]);
     }
 }
