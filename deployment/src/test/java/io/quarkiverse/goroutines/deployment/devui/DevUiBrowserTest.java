@@ -18,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,10 +45,7 @@ class DevUiBrowserTest {
     static final double TIMEOUT = 30_000;
 
     @RegisterExtension
-    static final QuarkusDevModeTest app = new QuarkusDevModeTest()
-            .withApplicationRoot(jar -> jar.addClass(LoadResource.class)
-                    .addAsResource(new StringAsset("quarkus.goroutines.procs=2\n"
-                            + "quarkus.dev-ui.allow-extension-management=false\n"), "application.properties"));
+    static final QuarkusDevModeTest app = DevUiApp.create();
 
     private final HttpClient http = HttpClient.newHttpClient();
 

@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,10 +40,7 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
     private static final AtomicLong IDS = new AtomicLong(System.nanoTime() & 0xffffff);
 
     @RegisterExtension
-    static final QuarkusDevModeTest app = new QuarkusDevModeTest()
-            .withApplicationRoot(jar -> jar.addClass(LoadResource.class)
-                    .addAsResource(new StringAsset("quarkus.goroutines.procs=2\n"
-                            + "quarkus.dev-ui.allow-extension-management=false\n"), "application.properties"));
+    static final QuarkusDevModeTest app = DevUiApp.create();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
