@@ -34,6 +34,31 @@ public record SchedSnapshot(
     /** One M. */
     public record MInfo(long id, String thread, int p, long curg, boolean spinning, boolean idle, String curgState,
             String waitReason) {
+
+        /** The states {@link #state()} names. */
+        public static final List<String> STATES = List.of("running", "spinning", "syscall", "waiting", "idle",
+                "scheduling");
+
+        /**
+         * What the M does: {@code running} a G with a P, {@code spinning} (looking for work with a P),
+         * {@code syscall} (its G blocks, announced or detected), {@code waiting} for a P to run its G again,
+         * {@code idle} (parked without a P), or {@code scheduling} (holds a P between two Gs).
+         */
+        public String state() {
+            if (idle) {
+                return "idle";
+            }
+            if (spinning) {
+                return "spinning";
+            }
+            if ("SYSCALL".equals(curgState) || "PREEMPTED".equals(curgState)) {
+                return "syscall";
+            }
+            if (curg >= 0) {
+                return p >= 0 ? "running" : "waiting";
+            }
+            return "scheduling";
+        }
     }
 
     /** Scheduler-wide counters since start. */
