@@ -103,6 +103,9 @@ public record SchedSnapshot(
             M pm = p.m;
             ps.add(new PInfo(p.id, p.status(), p.schedtick, p.syscalltick, pm == null ? -1 : pm.id, p.runq.size(),
                     p.runq.runnext.get() != null, p.gFreeCount, p.steals, p.handoffs));
+        }
+        for (P p : allp) {
+            // Every P ever made, dead ones too, so that the total never goes down after a shrinking resize.
             steals += p.steals;
         }
         List<MInfo> mis = new ArrayList<>(ms.length);

@@ -66,6 +66,30 @@ class GoroutineDumpTest {
     }
 
     @Test
+    void aCappedListOfTenThousandGsStopsAtTheCap() throws Exception {
+        Scheduler s = Scheduler.start(config(1).blockingDetection(false).maxRunnable(100_000).build());
+        try {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            s.execute(Schedulers.blockUntil(started, release));
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            int queued = 10_000;
+            CountDownLatch ran = new CountDownLatch(queued);
+            for (int i = 0; i < queued; i++) {
+                s.execute(ran::countDown);
+            }
+            List<GoroutineDump.Goroutine> first = GoroutineDump.list(s, GStatus.RUNNABLE, 500, false);
+            assertEquals(500, first.size());
+            assertTrue(first.stream().allMatch(g -> g.state() == GStatus.RUNNABLE));
+            assertEquals(queued, (int) s.snapshot().goroutinesByState().get(GStatus.RUNNABLE));
+            release.countDown();
+            assertTrue(ran.await(30, TimeUnit.SECONDS));
+        } finally {
+            stop(s);
+        }
+    }
+
+    @Test
     void labelOutsideAGIsIgnored() {
         String[] seen = new String[1];
         GoroutineLabel.wrap("x", () -> seen[0] = String.valueOf(GoroutineLabel.current())).run();
