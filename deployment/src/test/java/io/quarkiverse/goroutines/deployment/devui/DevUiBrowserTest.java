@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,11 @@ class DevUiBrowserTest {
             List<String> errors = new CopyOnWriteArrayList<>();
             page.onPageError(errors::add);
 
+            // The card on the extensions page: its live label.
+            page.navigate(BASE + "/q/dev-ui/extensions");
+            page.getByText(Pattern.compile("2 Ps · \\d+ Gs")).first().waitFor();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("card.png")));
+
             // Scheduler: one row per P, live numbers.
             page.navigate(PAGES + "scheduler");
             Locator pRows = page.locator("#page qwc-goroutines-scheduler tr.p-row");
@@ -94,12 +100,13 @@ class DevUiBrowserTest {
             page.waitForCondition(() -> Integer.parseInt(page.locator("#page #goroutines").textContent()) >= 5);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("scheduler.png")).setFullPage(true));
 
-            // Timeline: both charts drawn, one queue series per P plus the global queue, and points keep coming.
+            // Timeline: both charts drawn, one queue series per P plus the global queue, and points keep coming
+            // (ten seconds of them, so that the screenshot shows the load).
             page.navigate(PAGES + "timeline");
             Locator timeline = page.locator("#page qwc-goroutines-timeline");
             timeline.locator("#queues canvas").waitFor();
             timeline.locator("#states canvas").waitFor();
-            page.waitForCondition(() -> ((Number) timeline.evaluate("e => e._points.length")).intValue() >= 8);
+            page.waitForCondition(() -> ((Number) timeline.evaluate("e => e._points.length")).intValue() >= 40);
             assertEquals(3, ((Number) timeline.evaluate("e => e._queues.getOption().series.length")).intValue());
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("timeline.png")).setFullPage(true));
 
