@@ -1,7 +1,9 @@
 package io.quarkiverse.goroutines.scheduler;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -60,6 +62,23 @@ public final class GoroutineDump {
             out.add(describe(g, st, now, stacks));
         }
         return out;
+    }
+
+    /**
+     * The state named {@code name} in any case ({@code syscall}), or {@code null} for a missing or blank name.
+     *
+     * @throws IllegalArgumentException {@code state=<name> is not a G state: allowed [...]}
+     */
+    public static GStatus parseState(String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        try {
+            return GStatus.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("state=" + name + " is not a G state: allowed "
+                    + Arrays.toString(GStatus.values()).toLowerCase(Locale.ROOT), e);
+        }
     }
 
     /** The live G with this id, with its stack. */

@@ -5,6 +5,7 @@ import static io.quarkiverse.goroutines.scheduler.Schedulers.stop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -87,6 +88,16 @@ class GoroutineDumpTest {
         } finally {
             stop(s);
         }
+    }
+
+    @Test
+    void statesAreNamedInAnyCase() {
+        assertEquals(GStatus.SYSCALL, GoroutineDump.parseState("syscall"));
+        assertNull(GoroutineDump.parseState(" "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GoroutineDump.parseState("sleeping"));
+        assertTrue(e.getMessage().startsWith("state=sleeping is not a G state: allowed [idle, runnable, "),
+                e.getMessage());
     }
 
     @Test

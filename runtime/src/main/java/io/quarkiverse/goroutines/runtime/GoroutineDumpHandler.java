@@ -31,7 +31,7 @@ public class GoroutineDumpHandler implements Handler<RoutingContext> {
         }
         GStatus state;
         try {
-            state = state(rc.request().getParam("state"));
+            state = GoroutineDump.parseState(rc.request().getParam("state"));
         } catch (IllegalArgumentException e) {
             rc.response().setStatusCode(400).end(e.getMessage() + "\n");
             return;
@@ -42,18 +42,6 @@ public class GoroutineDumpHandler implements Handler<RoutingContext> {
             rc.response().putHeader("Content-Type", "application/json").end(json(gs).encode());
         } else {
             rc.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(GoroutineDump.text(gs));
-        }
-    }
-
-    private static GStatus state(String name) {
-        if (name == null || name.isBlank()) {
-            return null;
-        }
-        try {
-            return GStatus.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("state=" + name + " is not a G state: allowed "
-                    + java.util.Arrays.toString(GStatus.values()).toLowerCase(Locale.ROOT), e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.quarkiverse.goroutines.runtime;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 import io.quarkiverse.goroutines.scheduler.GStatus;
 import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
@@ -109,7 +110,7 @@ public final class GoroutineMetrics implements Consumer<MetricsFactory> {
     }
 
     private void counter(MetricsFactory metrics, String name, String description,
-            java.util.function.ToLongFunction<SchedSnapshot.Counters> f) {
+            ToLongFunction<SchedSnapshot.Counters> f) {
         metrics.builder(name).description(description).buildCounter(() -> {
             SchedSnapshot s = snapshot();
             return s == null ? 0L : f.applyAsLong(s.counters());

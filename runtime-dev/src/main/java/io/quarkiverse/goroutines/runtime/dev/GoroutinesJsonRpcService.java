@@ -1,7 +1,7 @@
 package io.quarkiverse.goroutines.runtime.dev;
 
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -66,24 +66,15 @@ public class GoroutinesJsonRpcService {
     public GoroutineList goroutines(String state) {
         Scheduler s = SchedulerSampler.scheduler();
         if (s == null) {
-            return new GoroutineList(0, java.util.Map.of(), List.of(), false);
+            return new GoroutineList(0, Map.of(), List.of(), false);
         }
-        GStatus filter = state == null || state.isBlank() ? null : status(state);
+        GStatus filter = GoroutineDump.parseState(state);
         SchedSnapshot snap = s.snapshot();
         List<GoroutineDump.Goroutine> gs = GoroutineDump.list(s, filter, GoroutineList.LIMIT + 1, false);
         boolean truncated = gs.size() > GoroutineList.LIMIT;
         List<GoroutineList.Row> rows = gs.stream().limit(GoroutineList.LIMIT).map(GoroutineList.Row::of)
                 .collect(Collectors.toList());
         return new GoroutineList(snap.goroutines(), GoroutineList.live(snap), rows, truncated);
-    }
-
-    private static GStatus status(String name) {
-        try {
-            return GStatus.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("state=" + name + " is not a G state: allowed "
-                    + java.util.Arrays.toString(GStatus.values()), e);
-        }
     }
 
     /** The stack of one live G, innermost frame first, as text; says so when the G is gone or has no stack. */
