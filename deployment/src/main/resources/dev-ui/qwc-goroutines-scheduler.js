@@ -100,10 +100,10 @@ export class QwcGoroutinesScheduler extends QwcHotReloadElement {
             <h3>Ms</h3>
             <table id="ms">
                 <tr><th class="text">M</th><th class="text">state</th><th>P</th><th>G</th><th class="text">G state</th><th class="text">thread</th></tr>
-                ${s.ms.map(m => html`
+                ${s.ms.map((m, i) => html`
                 <tr class="m-row">
                     <td class="text">M${m.id}</td>
-                    <td class="text m-${this._mState(m)}">${this._mState(m)}</td>
+                    <td class="text m-${v.mStates[i]}">${v.mStates[i]}</td>
                     <td>${m.p < 0 ? '–' : 'P' + m.p}</td>
                     <td>${m.curg < 0 ? '–' : 'G' + m.curg}</td>
                     <td class="text">${m.curgState ? m.curgState.toLowerCase() : ''}${m.waitReason ? ' (' + m.waitReason + ')' : ''}</td>
@@ -119,16 +119,6 @@ export class QwcGoroutinesScheduler extends QwcHotReloadElement {
     _curg(s, p) {
         const m = s.ms.find(m => m.id === p.m);
         return m && m.curg >= 0 ? 'G' + m.curg : '–';
-    }
-
-    /** running, spinning, idle, syscall (its G blocks, without a P), or scheduling (has a P, between Gs). */
-    _mState(m) {
-        if (m.idle) return 'idle';
-        if (m.spinning) return 'spinning';
-        if (m.curgState === 'SYSCALL' || m.curgState === 'PREEMPTED') return 'syscall';
-        if (m.curg >= 0 && m.p >= 0) return 'running';
-        if (m.curg >= 0) return 'waiting for a P';
-        return 'scheduling';
     }
 }
 customElements.define('qwc-goroutines-scheduler', QwcGoroutinesScheduler);

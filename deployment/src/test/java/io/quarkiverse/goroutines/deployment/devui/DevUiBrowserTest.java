@@ -30,6 +30,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.WaitForSelectorState;
 
+import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
 import io.quarkus.test.QuarkusDevModeTest;
 
 /**
@@ -98,6 +99,10 @@ class DevUiBrowserTest {
             assertEquals("P1", pRows.nth(1).locator("td").first().textContent().trim());
             assertEquals(11, pRows.nth(0).locator("td").count(), "state, M, G, queue, runnext, ticks, steals...");
             page.waitForCondition(() -> Integer.parseInt(page.locator("#page #goroutines").textContent()) >= 5);
+            List<String> mStates = page.locator("#page qwc-goroutines-scheduler tr.m-row td:nth-child(2)")
+                    .allTextContents();
+            assertTrue(mStates.contains("syscall") && SchedSnapshot.MInfo.STATES.containsAll(mStates),
+                    "held requests show their Ms in syscall: " + mStates);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("scheduler.png")).setFullPage(true));
 
             // Timeline: both charts drawn, one queue series per P plus the global queue, and points keep coming

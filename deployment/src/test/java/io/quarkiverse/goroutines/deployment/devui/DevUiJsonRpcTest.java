@@ -79,6 +79,7 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
             assertTrue(view.get("running").asBoolean());
             assertEquals(2, view.get("snapshot").get("procs").asInt());
             assertEquals(2, view.get("snapshot").get("ps").size());
+            assertEquals(view.get("snapshot").get("ms").size(), view.get("mStates").size(), "a state for every M");
             assertTrue(view.get("label").asText().startsWith("2 Ps · "), view.get("label").asText());
             assertTrue(view.get("snapshot").get("counters").get("spawned").asLong() >= 3);
 

@@ -116,7 +116,8 @@ final class SchedulerSampler {
         }
         SchedSnapshot snap = s.snapshot();
         int gs = snap.goroutines();
-        return new SchedulerView(true, snap.procs() + " Ps · " + gs + " Gs", gs, maxProcs(s), snap);
+        List<String> mStates = snap.ms().stream().map(SchedSnapshot.MInfo::state).toList();
+        return new SchedulerView(true, snap.procs() + " Ps · " + gs + " Gs", gs, maxProcs(s), snap, mStates);
     }
 
     /** The largest {@code procs} a resize accepts. */

@@ -14,10 +14,12 @@ import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
  * @param goroutines live Gs (Go's {@code runtime.NumGoroutine})
  * @param maxProcs the largest {@code procs} a resize accepts
  * @param snapshot Ps, Ms, Gs by state, queues and counters, or {@code null}
+ * @param mStates what each M of the snapshot does ({@link SchedSnapshot.MInfo#state()}), in the same order
  */
-public record SchedulerView(boolean running, String label, int goroutines, int maxProcs, SchedSnapshot snapshot) {
+public record SchedulerView(boolean running, String label, int goroutines, int maxProcs, SchedSnapshot snapshot,
+        List<String> mStates) {
 
-    static final SchedulerView STOPPED = new SchedulerView(false, "stopped", 0, 0, null);
+    static final SchedulerView STOPPED = new SchedulerView(false, "stopped", 0, 0, null, List.of());
 
     /**
      * One point of the Timeline page.
