@@ -67,6 +67,8 @@ public final class G {
     volatile M m;
     /** For platform-mode Gs that have started: the only M that may run them (Go's lockedm). */
     volatile M lockedm;
+    /** What the G serves, e.g. {@code GET /orders}, for dumps and views (Go's pprof labels); set by its own code. */
+    volatile String label;
 
     /** Virtual mode: this incarnation's virtual thread, or null for a platform G. */
     volatile Thread vthread;
@@ -108,6 +110,11 @@ public final class G {
     /** The id of the current incarnation. */
     public long id() {
         return id;
+    }
+
+    /** What this G serves, or {@code null}: see {@link GoroutineLabel}. */
+    public String label() {
+        return label;
     }
 
     /**

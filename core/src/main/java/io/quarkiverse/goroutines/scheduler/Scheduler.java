@@ -1900,6 +1900,11 @@ public final class Scheduler extends AbstractExecutorService {
         return allgs.snapshot();
     }
 
+    /** Gs made since start (every G gets a fresh id). */
+    long spawned() {
+        return goidgen.get();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Current scheduler
 
