@@ -12,7 +12,8 @@ import java.util.Optional;
  * Implementation notes: nothing is stopped. Each G is read field by field, so a G may change state while it is
  * listed; the result is a best-effort picture, as Go's is between two scheduling points. A G's stack is the stack of
  * the thread it is on: its M's thread while the G holds the M (running, in a syscall, detached, or a started G
- * waiting on its own M for a P). A queued G that has not started has no stack yet. The stack is kept only if the M
+ * waiting on its own M for a P), or for a virtual G its own virtual thread, mounted or parked. A queued platform G
+ * that has not started has no stack yet. The stack is kept only if the M
  * still runs the same incarnation of the G after the stack was taken, so a stack never belongs to another G.
  */
 public final class GoroutineDump {
@@ -102,7 +103,14 @@ public final class GoroutineDump {
         Thread t = m == null ? null : m.thread;
         boolean onM = m != null && m.curg == g;
         List<StackTraceElement> stack = List.of();
-        if (stacks && onM && t != null) {
+        Thread vt = g.vthread;
+        if (stacks && vt != null) {
+            // A virtual G has a thread of its own, mounted or parked: its stack is the G's wherever it runs.
+            StackTraceElement[] frames = vt.getStackTrace();
+            if (g.vthread == vt && g.id == id) {
+                stack = List.of(frames).subList(0, Math.min(frames.length, MAX_FRAMES));
+            }
+        } else if (stacks && onM && t != null) {
             StackTraceElement[] frames = t.getStackTrace();
             // Keep it only if the thread still runs the same incarnation: the stack was then this G's.
             if (m.curg == g && g.id == id) {
