@@ -19,6 +19,7 @@ class GoroutineDumpTest {
 
     @Test
     void listsRunningAndQueuedGsWithLabelsAndStacks() throws Exception {
+        Schedulers.platformOnly("a blocked G keeps its P while the queued Gs wait");
         Scheduler s = Scheduler.start(config(1).blockingDetection(false).build());
         try {
             CountDownLatch started = new CountDownLatch(1);
