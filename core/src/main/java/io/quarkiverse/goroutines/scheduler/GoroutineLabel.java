@@ -22,6 +22,10 @@ public final class GoroutineLabel {
     }
 
     private static G currentG() {
+        G vg = Scheduler.CURRENT_VG.get(); // a virtual G, wherever it is mounted
+        if (vg != null) {
+            return vg;
+        }
         M m = Scheduler.CURRENT_M.get();
         return m == null ? null : m.curg;
     }

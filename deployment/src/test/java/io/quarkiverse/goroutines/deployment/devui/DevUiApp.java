@@ -13,7 +13,9 @@ final class DevUiApp {
     static QuarkusDevModeTest create() {
         return new QuarkusDevModeTest()
                 .withApplicationRoot(jar -> jar.addClass(LoadResource.class)
+                        // platform mode: held requests keep their Ms in syscall, a state every page shows
                         .addAsResource(new StringAsset("quarkus.goroutines.procs=2\n"
+                                + "quarkus.goroutines.mode=platform\n"
                                 + "quarkus.dev-ui.allow-extension-management=false\n"), "application.properties"));
     }
 }

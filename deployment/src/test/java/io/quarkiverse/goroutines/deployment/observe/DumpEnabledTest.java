@@ -32,7 +32,9 @@ class DumpEnabledTest {
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .setArchiveProducer(() -> ShrinkWrap.create(JavaArchive.class).addClasses(LoadResource.class))
             .overrideConfigKey("quarkus.management.enabled", "true")
-            .overrideConfigKey("quarkus.goroutines.dump.enabled", "true");
+            .overrideConfigKey("quarkus.goroutines.dump.enabled", "true")
+            // platform mode: the held request keeps its M, so its stack is the M thread's
+            .overrideRuntimeConfigKey("quarkus.goroutines.mode", "platform");
 
     @Test
     void dumpListsHeldRequestsWithStacks() throws Exception {

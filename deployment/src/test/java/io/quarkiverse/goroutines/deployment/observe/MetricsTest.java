@@ -31,7 +31,9 @@ class MetricsTest {
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .setArchiveProducer(() -> ShrinkWrap.create(JavaArchive.class).addClasses(LoadResource.class))
-            .overrideRuntimeConfigKey("quarkus.goroutines.procs", "2");
+            .overrideRuntimeConfigKey("quarkus.goroutines.procs", "2")
+            // platform mode: a held request keeps its M in SYSCALL, which the thread gauges count
+            .overrideRuntimeConfigKey("quarkus.goroutines.mode", "platform");
 
     @Test
     void metersShowTheScheduler() throws Exception {
