@@ -235,7 +235,9 @@ final class Sysmon {
         longRunningSuppressed = 0;
         SchedulerConfig cfg = sched.config;
         Thread t = m.thread;
-        StackTraceElement[] stack = t == null ? new StackTraceElement[0] : t.getStackTrace();
+        Thread vt = g.vthread; // a virtual G's frames are on its own thread, not its carrier's
+        StackTraceElement[] stack = vt != null ? vt.getStackTrace()
+                : t == null ? new StackTraceElement[0] : t.getStackTrace();
         LOG.warning("goroutine " + g.id + " on " + (t == null ? "?" : t.getName()) + " has held its P for "
                 + TimeUnit.NANOSECONDS.toMillis(since) + " ms without yielding (thread "
                 + (t == null ? "?" : t.getState()) + "; long-running.threshold="
