@@ -189,6 +189,8 @@ class HandoffTest {
                 assertTrue(secondRan.await(5, TimeUnit.SECONDS), "CPU-bound G kept the only P");
                 assertTrue(firstDone.await(5, TimeUnit.SECONDS));
                 assertEquals(1, log.count("without yielding"), "long run not logged exactly once");
+                // The report carries the G's own frames (for a virtual G, its thread's, not its carrier's).
+                assertTrue(log.contains("HandoffTest.lambda$longRunning"), "the report shows where the G runs");
                 SchedSnapshot.Counters c = s.snapshot().counters();
                 assertEquals(1, c.longRunningHandoffs());
             } finally {
