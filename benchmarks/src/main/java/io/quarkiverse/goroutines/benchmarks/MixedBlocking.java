@@ -46,7 +46,7 @@ public class MixedBlocking {
     static final int CPU_STEPS = SpinCost.STEPS_50US;
     static final long SLEEP_MILLIS = 5;
 
-    @Param({ "gmp", "gmp-syscall", "stock", "virtual", "fjp" })
+    @Param({ "gmp", "gmp-syscall", "stock", "tpe", "virtual", "fjp" })
     public String executor;
 
     private ExecutorService pool;
@@ -84,11 +84,7 @@ public class MixedBlocking {
                 }
             });
         }
-        if (!done.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(executor + ": batch did not finish in 120 s, " + done.getCount() + " left");
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException(executor + ": a task failed", failure.get());
-        }
+        Join.await(done, executor, "batch");
+        Join.check(failure, executor);
     }
 }

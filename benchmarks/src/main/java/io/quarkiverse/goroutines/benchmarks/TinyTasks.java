@@ -18,9 +18,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Intent: the pure scheduling overhead. One thread submits {@value #TASKS} tasks that each do a few nanoseconds of
- * work, then waits on a {@link CountDownLatch} until all have run. Nothing blocks, so the score is what it costs an
- * executor to queue, hand out and run a task (and to wake idle workers). One op = one batch.
+ * Intent: the pure cost of spawning. {@value #TASKS} tasks that each do a few nanoseconds of work are started, then
+ * the benchmark thread waits on a {@link CountDownLatch} until all have run (the join). Nothing blocks, so the score
+ * is what it costs an executor to queue, hand out and run a task, and to wake idle workers. One op = one batch.
+ * <ul>
+ * <li>{@link #outside}: the benchmark thread submits every task, as a request dispatcher (an event loop) does.</li>
+ * <li>{@link #inside}: one task, already running on the executor, submits them all (fan-out), as a handler that
+ * spawns goroutines does. An executor with per-worker queues (the scheduler's P run queues, {@code ForkJoinPool}'s
+ * work queues) can take that path without a shared lock.</li>
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -33,7 +39,7 @@ public class TinyTasks {
     /** A handful of xorshift steps: a few ns. */
     static final int STEPS = 4;
 
-    @Param({ "gmp", "stock", "virtual", "fjp" })
+    @Param({ "gmp", "stock", "tpe", "virtual", "fjp" })
     public String executor;
 
     private ExecutorService pool;
@@ -49,8 +55,20 @@ public class TinyTasks {
     }
 
     @Benchmark
-    public void batch() throws InterruptedException {
+    public void outside() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(TASKS);
+        spawn(done);
+        join(done);
+    }
+
+    @Benchmark
+    public void inside() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(TASKS);
+        pool.execute(() -> spawn(done));
+        join(done);
+    }
+
+    private void spawn(CountDownLatch done) {
         for (int i = 0; i < TASKS; i++) {
             long seed = i + 1;
             pool.execute(() -> {
@@ -58,8 +76,9 @@ public class TinyTasks {
                 done.countDown();
             });
         }
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(executor + ": batch did not finish in 60 s, " + done.getCount() + " left");
-        }
+    }
+
+    private void join(CountDownLatch done) throws InterruptedException {
+        Join.await(done, executor, "batch");
     }
 }
