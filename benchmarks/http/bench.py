@@ -90,9 +90,13 @@ class Server:
             if name in ("stock", "virtual"):
                 # No scheduler at all: blocking methods run on Quarkus's own worker pool, as without the extension.
                 props["quarkus.goroutines.enabled"] = "false"
+            opens = []
+            if name == "gmp":
+                props["quarkus.goroutines.mode"] = "platform"
             if name == "gmp-virtual":
                 props["quarkus.goroutines.mode"] = "virtual"
-            self.cmd = ([args.java, "--enable-native-access=ALL-UNNAMED"]
+                opens = ["--add-opens", "java.base/java.lang=ALL-UNNAMED"]  # virtual threads on our scheduler
+            self.cmd = ([args.java, "--enable-native-access=ALL-UNNAMED"] + opens
                         + [f"-D{k}={v}" for k, v in props.items()] + ["-jar", args.jar])
         self.logfile = os.path.join(logdir, f"server-{name}.log")
         self.proc = None
@@ -247,7 +251,7 @@ class Run:
 
     def check_mode(self, server):
         """The virtual-mode server must really run in that mode; a jar without it is skipped, not mislabelled."""
-        if server.name == "gmp-virtual" and not re.search(r"Goroutines: mode=virtual", server.log_text()):
+        if server.name == "gmp-virtual" and not re.search(r"Goroutines: .*mode=virtual", server.log_text()):
             self.skipped.add(server.name)
             log("SKIP server gmp-virtual: the jar did not start in quarkus.goroutines.mode=virtual "
                 f"(no 'Goroutines: mode=virtual' in {server.logfile})")
@@ -363,6 +367,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jar", default=DEFAULT_JAR)
     p.add_argument("--java", default="java", help="the java command for the demo jar (JDK 22+ for workload e)")
+    p.add_argument("--build", action="store_true", help="rebuild the demo jar first (it is built when missing)")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--workloads", default=",".join(WORKLOADS))
     p.add_argument("--servers", default=",".join(SERVERS))
@@ -374,8 +379,12 @@ def main():
     args = p.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: apt-get install wrk")
-    if not os.path.exists(args.jar):
-        sys.exit(f"{args.jar} not found; build it: ./mvnw -B -ntp verify -pl integration-tests -am -DskipTests")
+    if args.build or not os.path.exists(args.jar):
+        if args.jar != DEFAULT_JAR:
+            sys.exit(f"{args.jar} not found")
+        log("building the demo jar")
+        subprocess.run(["bash", "-c", ". .ci/find-jdk.sh && ./mvnw -B -ntp -q package -pl integration-tests -am "
+                        "-DskipTests -DskipITs"], cwd=ROOT, check=True)
     if args.out is None:
         day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
         args.out = os.path.join(TARGET, "http-smoke") if args.smoke else os.path.join(ROOT, "benchmarks", "results", day)
