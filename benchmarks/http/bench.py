@@ -83,6 +83,9 @@ class Server:
     def __init__(self, name, args, go_binary, logdir):
         self.name = name
         self.path = "/demo/work-virtual" if name == "virtual" else "/demo/work"
+        extra = args.variant.get(name)
+        if extra is not None:
+            name = "gmp"  # a variant: the gmp server with more JVM flags
         if name == "go":
             self.cmd = [go_binary, "-addr", f"127.0.0.1:{PORT}"]
         else:
@@ -97,7 +100,7 @@ class Server:
                 props["quarkus.goroutines.mode"] = "virtual"
                 opens = ["--add-opens", "java.base/java.lang=ALL-UNNAMED"]  # virtual threads on our scheduler
             self.cmd = ([args.java, "--enable-native-access=ALL-UNNAMED"] + opens
-                        + [f"-D{k}={v}" for k, v in props.items()] + ["-jar", args.jar])
+                        + [f"-D{k}={v}" for k, v in props.items()] + (extra or "").split() + ["-jar", args.jar])
         self.logfile = os.path.join(logdir, f"server-{name}.log")
         self.proc = None
 
@@ -316,7 +319,7 @@ def summarize(rows):
             base = by.get((s["workload"], ref))
             s[f"rps_vs_{ref}"] = round(s["rps"] / base["rps"], 2) if base and base["rps"] else None
     order = {n: i for i, n in enumerate(SERVERS)}
-    out.sort(key=lambda s: (s["workload"], order.get(s["server"], 99)))
+    out.sort(key=lambda s: (s["workload"], order.get(s["server"], 2.5)))  # variants of gmp come after it
     return out
 
 
@@ -375,8 +378,12 @@ def main():
     p.add_argument("--warmup", type=int, default=5, help="seconds")
     p.add_argument("--duration", type=int, default=15, help="seconds")
     p.add_argument("--out", default=None)
+    p.add_argument("--variant", action="append", default=[], metavar="NAME=FLAGS",
+                   help="one more server: the gmp server with these JVM flags, e.g. "
+                        "gmp-t400=-Dquarkus.goroutines.blocking-detection.threshold=400us (name it in --servers)")
     p.add_argument("--lock", default="/tmp/gmp-test.lock", help="held per workload in full runs; '' for none")
     args = p.parse_args()
+    args.variant = dict(v.split("=", 1) for v in args.variant)
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: apt-get install wrk")
     if args.build or not os.path.exists(args.jar):

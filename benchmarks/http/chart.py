@@ -24,7 +24,14 @@ def main(src, dst):
     with open(src) as f:
         rows = list(csv.DictReader(f))
     workloads = [w for w in WORKLOADS if any(r["workload"] == w for r in rows)]
-    servers = [s for s in SERVERS if any(r["server"] == s for r in rows)]
+    present = list(dict.fromkeys(r["server"] for r in rows))  # summary order: variants of gmp follow it
+    servers = [s for s in SERVERS if s in present]
+    variants = [s for s in present if s not in SERVERS]
+    if "gmp" in servers:
+        at = servers.index("gmp") + 1
+        servers[at:at] = variants
+    else:
+        servers += variants
     cell = {(r["workload"], r["server"]): r for r in rows}
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8), sharex=True)
     width = 0.8 / max(len(servers), 1)
