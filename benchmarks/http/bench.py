@@ -83,6 +83,7 @@ class Server:
     def __init__(self, name, args, go_binary, logdir):
         self.name = name
         self.path = "/demo/work-virtual" if name == "virtual" else "/demo/work"
+        self.logfile = os.path.join(logdir, f"server-{name}.log")
         extra = args.variant.get(name)
         if extra is not None:
             name = "gmp"  # a variant: the gmp server with more JVM flags
@@ -101,7 +102,6 @@ class Server:
                 opens = ["--add-opens", "java.base/java.lang=ALL-UNNAMED"]  # virtual threads on our scheduler
             self.cmd = ([args.java, "--enable-native-access=ALL-UNNAMED"] + opens
                         + [f"-D{k}={v}" for k, v in props.items()] + (extra or "").split() + ["-jar", args.jar])
-        self.logfile = os.path.join(logdir, f"server-{name}.log")
         self.proc = None
 
     def url(self, cpu_us, io_ms, pinned):
@@ -380,7 +380,7 @@ def main():
     p.add_argument("--out", default=None)
     p.add_argument("--variant", action="append", default=[], metavar="NAME=FLAGS",
                    help="one more server: the gmp server with these JVM flags, e.g. "
-                        "gmp-t400=-Dquarkus.goroutines.blocking-detection.threshold=400us (name it in --servers)")
+                        "gmp-t400=-Dquarkus.goroutines.blocking-detection.threshold=PT0.0004S (name it in --servers)")
     p.add_argument("--lock", default="/tmp/gmp-test.lock", help="held per workload in full runs; '' for none")
     args = p.parse_args()
     args.variant = dict(v.split("=", 1) for v in args.variant)
