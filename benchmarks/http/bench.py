@@ -14,7 +14,7 @@ slow drifts of the shared machine's load hit all servers alike. With --lock, the
 so that other users of the machine can run between workloads.
 
 Output, in --out: http-<time>.csv (one row per run), http-<time>-summary.csv and .md (medians per cell, ratios
-to the stock pool and to Go), and http-<time>.png (req/s and p99 per workload and server) when matplotlib is there.
+to the stock pool and to Go, the targets met or missed: targets.py), and http-<time>.png (req/s and p99 per workload and server) when matplotlib is there.
 
 --smoke checks that everything still works in about 40 s: one server process per server for all workloads,
 no warm-up, 16 connections, 1 s each, and fails unless every cell served requests without errors.
@@ -349,11 +349,15 @@ def write_summary(run):
         w = csv.DictWriter(f, list(summary[0].keys()))
         w.writeheader()
         w.writerows(summary)
+    here = os.path.dirname(os.path.abspath(__file__))
     md = markdown(summary)
+    targets = subprocess.run([sys.executable, os.path.join(here, "targets.py"), base + "-summary.csv"],
+                             capture_output=True, text=True, check=True).stdout
+    md += "\nTargets (docs/benchmarks.md):\n\n" + targets
     with open(base + "-summary.md", "w") as f:
         f.write(md)
     print(md)
-    chart = os.path.join(os.path.dirname(os.path.abspath(__file__)), "chart.py")
+    chart = os.path.join(here, "chart.py")
     python = sys.executable
     if subprocess.run([python, "-c", "import matplotlib"], capture_output=True).returncode != 0:
         python = "/usr/bin/python3"  # Debian's python3-matplotlib lives there, not in other interpreters
