@@ -1,5 +1,8 @@
 package io.quarkiverse.goroutines;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,7 +75,8 @@ public final class Go {
         if (v == null) {
             return Optional.empty();
         }
-        return Optional.of(new GoroutineInfo(v.id(), v.status().name(), v.p(), v.m(), v.thread(), v.scheduler()));
+        return Optional.of(new GoroutineInfo(v.id(), v.status().name(), v.p(), v.m(), v.thread(), v.scheduler(),
+                v.virtual()));
     }
 
     /**
@@ -100,5 +104,24 @@ public final class Go {
             }
             return s;
         }
+    }
+
+    /**
+     * A channel that receives the current time once, after {@code d} (Go's {@code time.After}); a zero or negative
+     * {@code d} fires at once. Use it as a select case for a timeout. Every timer runs on one shared daemon thread,
+     * not a thread per call.
+     */
+    public static Chan<Instant> after(Duration d) {
+        return Timers.after(Objects.requireNonNull(d, "duration"));
+    }
+
+    /**
+     * A channel that receives the current time every {@code d} (Go's {@code time.Tick}). It holds one tick: a receiver
+     * that falls behind misses ticks rather than queueing them. The ticker stops once the channel is unreachable.
+     *
+     * @throws IllegalArgumentException if {@code d} is not positive
+     */
+    public static Chan<Instant> tick(Duration d) {
+        return Timers.tick(Objects.requireNonNull(d, "duration"));
     }
 }

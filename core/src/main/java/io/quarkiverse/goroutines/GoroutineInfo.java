@@ -9,6 +9,7 @@ package io.quarkiverse.goroutines;
  * @param m the id of its M
  * @param thread the name of its M's thread
  * @param scheduler the name of its scheduler
+ * @param virtual whether the G is a virtual thread (virtual mode); {@code thread} then names its carrier M
  */
-public record GoroutineInfo(long id, String state, int p, long m, String thread, String scheduler) {
+public record GoroutineInfo(long id, String state, int p, long m, String thread, String scheduler, boolean virtual) {
 }

@@ -9,15 +9,22 @@ import java.util.Arrays;
 final class AllGs {
     private volatile G[] gs = new G[64];
     private volatile int count;
+    /** Serialises {@link #add}; see {@link SchedLock} for why it is not a monitor. */
+    private final SchedLock lock = new SchedLock();
 
-    synchronized G add() {
+    G add() {
         G g = new G();
         g.setStatus(GStatus.DEAD);
-        if (count == gs.length) {
-            gs = Arrays.copyOf(gs, count * 2);
+        lock.lock();
+        try {
+            if (count == gs.length) {
+                gs = Arrays.copyOf(gs, count * 2);
+            }
+            gs[count] = g;
+            count = count + 1;
+        } finally {
+            lock.unlock();
         }
-        gs[count] = g;
-        count = count + 1;
         return g;
     }
 

@@ -2,6 +2,7 @@ package io.quarkiverse.goroutines.scheduler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A goroutine: one task and its scheduling state.
@@ -26,6 +27,15 @@ import java.lang.invoke.VarHandle;
  * <h2>Other fields</h2>
  * {@code fn}, {@code id} and {@code createdNanos} are written before the G is published through a run queue (a
  * happens-before edge) and read by the M that runs it. {@code m} is written by that M before the G becomes RUNNING.
+ *
+ * <h2>Virtual Gs</h2>
+ * In virtual mode a G is a virtual thread ({@link #vthread}); {@code fn} is the thread's continuation, which runs
+ * the thread until it parks or ends, and {@link #task} is the user's task. A virtual G can leave its M while it
+ * waits ({@code RUNNING → WAITING}, Go's {@code gopark}) and come back through the scheduler's {@code ready}
+ * ({@code WAITING → RUNNABLE}). The thread may be unparked before its M has seen it park: then the waker finds the
+ * G still mounted and leaves the wake-up in {@link #readyPending}; exactly one of the M (after it moved the G to
+ * WAITING) and the waker (after it saw WAITING) claims it by CAS and queues the G, so a wake-up is never lost nor
+ * applied twice.
  */
 public final class G {
     static final long SCAN = 0x80;
@@ -57,6 +67,25 @@ public final class G {
     volatile M m;
     /** For platform-mode Gs that have started: the only M that may run them (Go's lockedm). */
     volatile M lockedm;
+    /** What the G serves, e.g. {@code GET /orders}, for dumps and views (Go's pprof labels); set by its own code. */
+    volatile String label;
+
+    /** Virtual mode: this incarnation's virtual thread, or null for a platform G. */
+    volatile Thread vthread;
+    /** Virtual mode: the thread inside {@code Thread.start} of this G's thread, while it registers. */
+    volatile Thread vregistrar;
+    /** Virtual mode: the thread builder whose scheduler feeds this G; made once per G object and reused. */
+    Object vbuilder;
+    /** Virtual mode: the user's task ({@code fn} is the thread's continuation). */
+    Runnable task;
+    /** Virtual mode: the task has returned. Written by the G's thread, read by its carrier M right after. */
+    boolean vdone;
+    /** Virtual mode: the G has run at least once, so it cannot be dropped from a queue at shutdown. */
+    volatile boolean vstarted;
+    /** Virtual mode: the G yields ({@code Go.yield}): its wake-up goes to the global queue, as Go's Gosched does. */
+    volatile boolean yielding;
+    /** Virtual mode: a wake-up that arrived while the G was still mounted; see the class comment. */
+    final AtomicBoolean readyPending = new AtomicBoolean();
 
     G() {
     }
@@ -81,6 +110,11 @@ public final class G {
     /** The id of the current incarnation. */
     public long id() {
         return id;
+    }
+
+    /** What this G serves, or {@code null}: see {@link GoroutineLabel}. */
+    public String label() {
+        return label;
     }
 
     /**

@@ -7,29 +7,51 @@ import java.util.Collection;
 final class GFreeList {
     private final ArrayDeque<G> list = new ArrayDeque<>();
     private volatile int size;
+    /** Guards {@link #list}; see {@link SchedLock} for why it is not a monitor. */
+    private final SchedLock lock = new SchedLock();
 
-    synchronized G get() {
-        G g = list.poll();
-        size = list.size();
-        return g;
+    G get() {
+        lock.lock();
+        try {
+            G g = list.poll();
+            size = list.size();
+            return g;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void put(G g) {
-        list.push(g);
-        size = list.size();
+    void put(G g) {
+        lock.lock();
+        try {
+            list.push(g);
+            size = list.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void putAll(Collection<G> gs) {
-        list.addAll(gs);
-        size = list.size();
+    void putAll(Collection<G> gs) {
+        lock.lock();
+        try {
+            list.addAll(gs);
+            size = list.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Moves Gs from a P's list until {@code keep} remain there. */
-    synchronized void spill(ArrayDeque<G> local, int keep) {
-        while (local.size() > keep) {
-            list.push(local.pop());
+    void spill(ArrayDeque<G> local, int keep) {
+        lock.lock();
+        try {
+            while (local.size() > keep) {
+                list.push(local.pop());
+            }
+            size = list.size();
+        } finally {
+            lock.unlock();
         }
-        size = list.size();
     }
 
     /** Moves up to {@code n} Gs into a P's empty list. */
@@ -37,11 +59,14 @@ final class GFreeList {
         if (size == 0) {
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             for (int i = 0; i < n && !list.isEmpty(); i++) {
                 local.push(list.pop());
             }
             size = list.size();
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -11,11 +11,12 @@ package io.quarkiverse.goroutines.scheduler;
  *                        └──exitsyscall,── SYSCALL  PREEMPTED ──(like SYSCALL)──▶ RUNNING / DEAD
  *                           no P free          │
  *                                              └──exitsyscall, P at hand──▶ RUNNING
- *   RUNNING ──gopark──▶ WAITING ──ready──▶ RUNNABLE     (Go's parking; not used by the scheduler yet)
+ *   RUNNING ──gopark──▶ WAITING ──ready──▶ RUNNABLE     (virtual mode: the G's thread parked and unmounted)
  * </pre>
  *
  * A platform-mode G never leaves its M once it has started: "RUNNABLE" after a start means the G waits on its own
- * M for a P to be handed to it.
+ * M for a P to be handed to it. A virtual-mode G leaves its M whenever its thread parks; a detached virtual G
+ * (SYSCALL, PREEMPTED) that parks goes to WAITING too.
  */
 public enum GStatus {
     /** Just allocated, not yet initialised. */
@@ -26,7 +27,7 @@ public enum GStatus {
     RUNNING(2),
     /** Blocked in a call, announced or detected; has an M, no P of its own. */
     SYSCALL(3),
-    /** Parked, waiting to be made runnable by someone else. Not used by the scheduler yet; kept with Go's value. */
+    /** Virtual mode: parked and off its M, waiting to be made runnable by whoever unparks it. */
     WAITING(4),
     /** Finished; on a free list for reuse. */
     DEAD(6),

@@ -12,6 +12,8 @@ final class M {
     final long id;
     final Scheduler sched;
     volatile Thread thread;
+    /** The kernel's id of {@link #thread}, or -1 where unknown; written by the M's thread when it starts. */
+    volatile long tid = -1;
     final Note park = new Note();
 
     /** The P this M owns, or null. */

@@ -36,6 +36,11 @@ final class P {
     /** Bumped by the owner each time it schedules a G that does not inherit a time slice. */
     volatile long schedtick;
     /**
+     * When the current time slice began: set when a G starts with a new slice (not inherited through
+     * {@code runnext}). Written and read by the owning M only.
+     */
+    long sliceStart;
+    /**
      * Bumped every time the P enters a syscall and every time it is retaken from one. Each bump is made by the one
      * thread that owns the transition (the owner entering the syscall, or the winner of the detach, retake or
      * stop-the-world CAS), so plain increments of the volatile never race.

@@ -34,13 +34,38 @@ public record SchedSnapshot(
     /** One M. */
     public record MInfo(long id, String thread, int p, long curg, boolean spinning, boolean idle, String curgState,
             String waitReason) {
+
+        /** The states {@link #state()} names. */
+        public static final List<String> STATES = List.of("running", "spinning", "syscall", "waiting", "idle",
+                "scheduling");
+
+        /**
+         * What the M does: {@code running} a G with a P, {@code spinning} (looking for work with a P),
+         * {@code syscall} (its G blocks, announced or detected), {@code waiting} for a P to run its G again,
+         * {@code idle} (parked without a P), or {@code scheduling} (holds a P between two Gs).
+         */
+        public String state() {
+            if (idle) {
+                return "idle";
+            }
+            if (spinning) {
+                return "spinning";
+            }
+            if ("SYSCALL".equals(curgState) || "PREEMPTED".equals(curgState)) {
+                return "syscall";
+            }
+            if (curg >= 0) {
+                return p >= 0 ? "running" : "waiting";
+            }
+            return "scheduling";
+        }
     }
 
     /** Scheduler-wide counters since start. */
     public record Counters(long completed, long handoffs, long syscallRetakes, long blockedDetected,
             long nativeDetected, long longRunningReported, long longRunningHandoffs, long detectNanosMax,
             long detectNanosAvg, long exitsyscallWaits, long panics, long rejected, long dropped, long mLimitHits,
-            long resizes, long steals) {
+            long resizes, long steals, long spawned) {
     }
 
     /** Live goroutines (not dead, not idle). */
@@ -78,6 +103,9 @@ public record SchedSnapshot(
             M pm = p.m;
             ps.add(new PInfo(p.id, p.status(), p.schedtick, p.syscalltick, pm == null ? -1 : pm.id, p.runq.size(),
                     p.runq.runnext.get() != null, p.gFreeCount, p.steals, p.handoffs));
+        }
+        for (P p : allp) {
+            // Every P ever made, dead ones too, so that the total never goes down after a shrinking resize.
             steals += p.steals;
         }
         List<MInfo> mis = new ArrayList<>(ms.length);
@@ -112,7 +140,8 @@ public record SchedSnapshot(
                 st.blockedDetected.get(), st.nativeDetected.get(), st.longRunningReported.get(),
                 st.longRunningHandoffs.get(), st.detectNanosMax.get(),
                 detections == 0 ? 0 : st.detectNanosTotal.get() / detections, st.exitsyscallWaits.get(),
-                st.panics.get(), st.rejected.get(), st.dropped.get(), st.mLimitHits.get(), st.resizes.get(), steals);
+                st.panics.get(), st.rejected.get(), st.dropped.get(), st.mLimitHits.get(), st.resizes.get(), steals,
+                s.spawned());
         long uptime = (System.nanoTime() - s.startNanos) / 1_000_000;
         return new SchedSnapshot(uptime, procs, idle, ms.length, idleMs, spinning, runq, waiting, byState,
                 List.copyOf(ps), List.copyOf(mis), c);

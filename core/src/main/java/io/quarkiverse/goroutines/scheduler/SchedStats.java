@@ -8,6 +8,8 @@ final class SchedStats {
     final AtomicLong syscallRetakes = new AtomicLong();
     final AtomicLong blockedDetected = new AtomicLong();
     final AtomicLong nativeDetected = new AtomicLong();
+    /** Stalled-CPU suspicions the kernel showed to be a thread waiting for a core, not blocked. */
+    final AtomicLong nativeRejected = new AtomicLong();
     final AtomicLong longRunningReported = new AtomicLong();
     final AtomicLong longRunningHandoffs = new AtomicLong();
     /** Time from a P's last schedtick to its detection as blocked: total and maximum, in nanoseconds. */

@@ -62,10 +62,14 @@ public final class Scheduler extends AbstractExecutorService {
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
     /** The M running on the current thread, if any. */
     static final ThreadLocal<M> CURRENT_M = new ThreadLocal<>();
+    /** The G of the current virtual thread, if it is a virtual G (a virtual thread does not see its carrier's M). */
+    static final ThreadLocal<G> CURRENT_VG = new ThreadLocal<>();
 
     /** Every 61st schedule tick takes a G from the global queue first (Go's fairness constant). */
     static final int GLOBAL_FAIRNESS_TICKS = 61;
     static final int STEAL_TRIES = 4;
+    /** A time slice shared by a chain of runnext Gs (Go's {@code forcePreemptNS}). */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static final int ACCEPTING = 0;
     private static final int SHUTDOWN = 1;
@@ -74,9 +78,12 @@ public final class Scheduler extends AbstractExecutorService {
 
     final SchedulerConfig config;
     final long startNanos = System.nanoTime();
+    /** Whether Gs are virtual threads ({@link SchedulerMode#VIRTUAL} in effect). */
+    private final boolean virtual;
+    private final String modeReason;
 
     /** Go's {@code sched.lock}. */
-    final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new SchedLock();
     private final Condition stateChanged = lock.newCondition();
 
     /**
@@ -140,6 +147,20 @@ public final class Scheduler extends AbstractExecutorService {
         this.stealOrder = new StealOrder(n);
         this.sysmon = new Sysmon(this);
         this.templateThread = new TemplateThread(this);
+        String unavailable = config.mode() == SchedulerMode.PLATFORM ? null : VirtualThreads.unavailableReason();
+        this.virtual = config.mode() != SchedulerMode.PLATFORM && unavailable == null;
+        if (config.mode() == SchedulerMode.PLATFORM) {
+            this.modeReason = "platform mode configured";
+        } else if (virtual) {
+            this.modeReason = config.mode() == SchedulerMode.VIRTUAL ? "virtual mode configured"
+                    : "Java " + Runtime.version().feature() + " runs virtual threads on this scheduler";
+        } else {
+            this.modeReason = unavailable;
+        }
+        if (config.mode() == SchedulerMode.VIRTUAL && !virtual) {
+            LOG.warning(config.name() + " scheduler: virtual mode is not available, running in platform mode: "
+                    + unavailable);
+        }
     }
 
     /**
@@ -176,6 +197,16 @@ public final class Scheduler extends AbstractExecutorService {
         return config.name();
     }
 
+    /** The mode in effect: {@link SchedulerMode#VIRTUAL} or {@link SchedulerMode#PLATFORM}, never AUTO. */
+    public SchedulerMode mode() {
+        return virtual ? SchedulerMode.VIRTUAL : SchedulerMode.PLATFORM;
+    }
+
+    /** Why {@link #mode()} is what it is, e.g. that the JDK refused the virtual-thread hook. */
+    public String modeReason() {
+        return modeReason;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Making Gs (Go's newproc, gfget, gfput)
 
@@ -201,7 +232,11 @@ public final class Scheduler extends AbstractExecutorService {
             throw new RejectedExecutionException(name() + " scheduler is saturated: " + config.maxRunnable()
                     + " goroutines are already queued (max-runnable)");
         }
-        newproc(task);
+        if (virtual) {
+            newprocVirtual(task);
+        } else {
+            newproc(task);
+        }
     }
 
     private void reject() {
@@ -212,7 +247,7 @@ public final class Scheduler extends AbstractExecutorService {
     }
 
     private void newproc(Runnable fn) {
-        M m = CURRENT_M.get();
+        M m = currentM();
         if (m != null && m.sched == this) {
             G cur = m.curg;
             if (cur != null) {
@@ -234,6 +269,11 @@ public final class Scheduler extends AbstractExecutorService {
         }
         G g = gfget(null);
         initG(g, fn);
+        globrunqputAndWake(g);
+    }
+
+    /** Puts {@code g} on the global queue and makes sure somebody will run it. */
+    private void globrunqputAndWake(G g) {
         lock.lock();
         try {
             globrunqputLocked(g);
@@ -245,6 +285,189 @@ public final class Scheduler extends AbstractExecutorService {
             // Every P is busy: if one of them is stuck, sysmon should notice soon.
             sysmon.wake();
         }
+    }
+
+    /**
+     * Puts a runnable {@code g} on the P of the G that runs the caller ({@code runnext} when {@code next}, as Go's
+     * {@code newproc} and {@code ready} do), or on the global queue when the caller holds no P of this scheduler.
+     */
+    private void runqputCurrent(G g, boolean next) {
+        M m = currentM();
+        if (m != null && m.sched == this) {
+            G cur = m.curg;
+            if (cur != null && cur != g) {
+                long w = cur.word();
+                if (cur.tryScan(w)) {
+                    // A virtual G's thread must not park while its scan bit is set (its M would wait for the bit
+                    // forever), and taking the scheduler lock may park it: it spills an overflow after unscan.
+                    Spill spill = CURRENT_M.get() == m ? null : new Spill();
+                    try {
+                        m.p.runq.put(g, next, spill == null ? this::globrunqputBatch : spill);
+                    } finally {
+                        cur.unscan();
+                    }
+                    if (spill != null && spill.batch != null) {
+                        globrunqputBatch(spill.batch);
+                    }
+                    wakep();
+                    return;
+                }
+            }
+        }
+        globrunqputAndWake(g);
+    }
+
+    /** An overflow batch held until the caller may take the scheduler lock. */
+    private static final class Spill implements java.util.function.Consumer<List<G>> {
+        List<G> batch;
+
+        @Override
+        public void accept(List<G> gs) {
+            batch = gs;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Virtual Gs (virtual mode): a G is a virtual thread whose continuation the Ms run
+
+    /**
+     * Virtual mode's {@code newproc}: makes a virtual thread for {@code task} whose scheduler is this G's entry
+     * ({@link VirtualG}), starts it (which hands us its continuation without running anything), and queues the G.
+     */
+    private void newprocVirtual(Runnable task) {
+        G g = gfget(null);
+        g.id = goidgen.incrementAndGet();
+        g.createdNanos = System.nanoTime();
+        g.waitReason = null;
+        g.lockedm = null;
+        g.m = null;
+        g.fn = null;
+        g.task = task;
+        g.vdone = false;
+        g.vstarted = false;
+        g.yielding = false;
+        g.readyPending.set(false);
+        if (g.vbuilder == null) {
+            g.vbuilder = VirtualThreads.builder(new VirtualG(this, g));
+        }
+        try {
+            Thread t = VirtualThreads.unstarted(g.vbuilder, () -> runVirtual(g));
+            g.vthread = t;
+            g.vregistrar = Thread.currentThread();
+            t.start(); // calls VirtualG.execute once, which records the continuation in g.fn
+        } catch (RuntimeException | Error e) {
+            g.vregistrar = null;
+            g.vthread = null;
+            g.task = null;
+            g.fn = null;
+            gFree.put(g);
+            nrunnable.decrementAndGet();
+            reject();
+            throw new RejectedExecutionException(name() + " scheduler could not start a virtual thread", e);
+        }
+        g.setStatus(GStatus.RUNNABLE);
+        runqputCurrent(g, true);
+    }
+
+    /** The body of a virtual G's thread: the user's task, with a failure logged as a platform G's is. */
+    private void runVirtual(G g) {
+        CURRENT_VG.set(g);
+        try {
+            g.task.run();
+        } catch (Throwable t) {
+            stats.panics.incrementAndGet();
+            LOG.log(Level.WARNING, "goroutine " + g.id + " failed; its M carries on", t);
+        } finally {
+            g.vdone = true;
+        }
+    }
+
+    /**
+     * Go's {@code ready}: the virtual G's thread was unparked (or yielded) and hands its continuation back. A G that
+     * is still mounted has not been seen parking by its M yet: the wake-up is left for the M ({@code readyPending}),
+     * unless the M finished parking it meanwhile, in which case it is taken back here. See {@link G}.
+     */
+    void ready(G g) {
+        while (true) {
+            long w = g.word();
+            GStatus s = G.state(w);
+            if (s == GStatus.WAITING) {
+                if (g.cas(w, GStatus.RUNNABLE)) {
+                    enqueueReady(g, g.yielding ? null : Boolean.TRUE);
+                    return;
+                }
+                continue;
+            }
+            g.readyPending.set(true);
+            if (g.status() != GStatus.WAITING || !g.readyPending.compareAndSet(true, false)) {
+                return; // the M claims it when it parks the G
+            }
+        }
+    }
+
+    /**
+     * Queues a G that became runnable again: on the caller's P when {@code onCaller} is TRUE (runnext), on
+     * {@code p}'s tail when it is FALSE, or on the global queue when it is null.
+     */
+    private void enqueueReady(G g, Boolean onCaller) {
+        g.waitReason = null;
+        nrunnable.incrementAndGet();
+        if (onCaller == Boolean.TRUE) {
+            runqputCurrent(g, true);
+        } else {
+            globrunqputAndWake(g);
+        }
+    }
+
+    /**
+     * Go's {@code park_m} for a virtual G whose continuation returned while its task had not: the thread parked (or
+     * yielded). The G leaves its M as WAITING; a wake-up that raced in while it was mounted is claimed here and the G
+     * queued at once, at the tail of this P's queue (or globally after a yield), so that it does not jump the
+     * queue. A detached G (SYSCALL, PREEMPTED) parks the same way, and its M then needs a P again.
+     */
+    private void parkVirtual(M m, G g) {
+        boolean attached;
+        while (true) {
+            long w = g.word();
+            if (G.scanning(w)) {
+                Thread.onSpinWait();
+                continue;
+            }
+            GStatus s = G.state(w);
+            if (s != GStatus.RUNNING && s != GStatus.SYSCALL && s != GStatus.PREEMPTED) {
+                throw new IllegalStateException("park: " + g + " in unexpected state");
+            }
+            g.waitReason = "park";
+            if (g.cas(w, GStatus.WAITING)) {
+                attached = s == GStatus.RUNNING;
+                break;
+            }
+        }
+        m.curg = null;
+        if (g.readyPending.compareAndSet(true, false) && g.casStatus(GStatus.WAITING, GStatus.RUNNABLE)) {
+            g.waitReason = null;
+            nrunnable.incrementAndGet();
+            P p = m.p;
+            if (attached && !g.yielding && p != null) {
+                p.runq.put(g, false, this::globrunqputBatch);
+                wakep();
+            } else {
+                globrunqputAndWake(g);
+            }
+        }
+        if (!attached) {
+            reattach(m);
+        }
+    }
+
+    /** The M running the caller: the current thread's own, or for a virtual G the carrier it is mounted on. */
+    static M currentM() {
+        M m = CURRENT_M.get();
+        if (m != null) {
+            return m;
+        }
+        G g = CURRENT_VG.get();
+        return g == null ? null : g.m;
     }
 
     private void initG(G g, Runnable fn) {
@@ -630,6 +853,7 @@ public final class Scheduler extends AbstractExecutorService {
     private void mstart(M m) {
         CURRENT_M.set(m);
         m.thread = Thread.currentThread();
+        m.tid = OsThreads.currentTid();
         try {
             P p = m.nextp;
             m.nextp = null;
@@ -748,6 +972,13 @@ public final class Scheduler extends AbstractExecutorService {
             }
             RunQueue.Next local = p.runq.get();
             if (local != null) {
+                if (local.inheritTime() && System.nanoTime() - p.sliceStart > SLICE_NANOS && !p.runq.isEmpty()) {
+                    // A chain of Gs handing runnext to each other (spawn-and-exit, channel ping-pong) has used up
+                    // a whole slice while others wait: this one goes to the tail. Go ends such a chain by
+                    // preempting it after the same 10 ms.
+                    p.runq.put(local.g(), false, this::globrunqputBatch);
+                    continue; // takes the head (or, if thieves emptied the queue meanwhile, looks elsewhere)
+                }
                 return local;
             }
             if (runqsize > 0) {
@@ -886,17 +1117,30 @@ public final class Scheduler extends AbstractExecutorService {
         g.m = m;
         if (!inheritTime) {
             p.schedtick++;
+            p.sliceStart = System.nanoTime();
         }
         nrunnable.decrementAndGet();
         if (!g.casStatus(GStatus.RUNNABLE, GStatus.RUNNING)) {
             throw new IllegalStateException("execute: " + g + " is not runnable");
         }
+        g.waitReason = null;
         Thread.interrupted(); // an interrupt that arrived between Gs belongs to none of them
-        try {
-            g.fn.run();
-        } catch (Throwable t) {
-            stats.panics.incrementAndGet();
-            LOG.log(Level.WARNING, "goroutine " + g.id + " failed; its M carries on", t);
+        Thread vt = g.vthread;
+        if (vt != null) {
+            g.vstarted = true;
+            g.fn.run(); // the continuation: runs the virtual thread until it parks, yields or ends; never throws
+            if (!g.vdone) {
+                Thread.interrupted();
+                parkVirtual(m, g);
+                return;
+            }
+        } else {
+            try {
+                g.fn.run();
+            } catch (Throwable t) {
+                stats.panics.incrementAndGet();
+                LOG.log(Level.WARNING, "goroutine " + g.id + " failed; its M carries on", t);
+            }
         }
         Thread.interrupted(); // an interrupt meant for this G must not hit the next one
         goexit(m, g);
@@ -924,6 +1168,8 @@ public final class Scheduler extends AbstractExecutorService {
             }
         }
         g.fn = null;
+        g.task = null;
+        g.vthread = null;
         g.lockedm = null;
         g.m = null;
         g.waitReason = null;
@@ -1137,6 +1383,18 @@ public final class Scheduler extends AbstractExecutorService {
      */
     public void yieldG() {
         M m = CURRENT_M.get();
+        G vg = m == null ? CURRENT_VG.get() : null;
+        if (vg != null && vg.m != null && vg.m.sched == this) {
+            // A virtual G yields its thread: the continuation unmounts and hands itself back through ready(),
+            // which sends it to the global queue while this flag is set.
+            vg.yielding = true;
+            try {
+                Thread.yield();
+            } finally {
+                vg.yielding = false;
+            }
+            return;
+        }
         if (m == null || m.sched != this || m.curg == null) {
             Thread.yield();
             return;
@@ -1252,6 +1510,29 @@ public final class Scheduler extends AbstractExecutorService {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
+            }
+        }
+        if (CURRENT_VG.get() != null) {
+            // A virtual G must not stop the world from its own thread: it would wait, unmounted, for a world that
+            // needs an M to run it. A platform thread resizes while the G waits, off its M.
+            java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    done.complete(resize(n));
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            }, name() + "-procresize");
+            t.setDaemon(true);
+            t.start();
+            try {
+                return done.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(c);
             }
         }
         return resize(n);
@@ -1417,8 +1698,17 @@ public final class Scheduler extends AbstractExecutorService {
         List<Runnable> dropped = drainQueued();
         for (M m : allmView) {
             Thread t = m.thread;
-            if (t != null && m.curg != null) {
+            G g = m.curg;
+            if (t != null && g != null && g.vthread == null) {
                 t.interrupt();
+            }
+        }
+        if (virtual) {
+            for (G g : allgs()) {
+                Thread vt = g.vthread;
+                if (vt != null && g.status() != GStatus.DEAD) {
+                    vt.interrupt(); // running or parked: its thread is the G's own
+                }
             }
         }
         if (ngoroutines.get() == 0) {
@@ -1480,12 +1770,14 @@ public final class Scheduler extends AbstractExecutorService {
         List<Runnable> dropped = new ArrayList<>();
         List<G> keep = new ArrayList<>();
         for (G g : gs) {
-            if (g.lockedm != null) {
+            if (g.lockedm != null || g.vstarted) {
                 keep.add(g); // started, mid-flight: must get a P, cannot be dropped
                 continue;
             }
-            dropped.add(g.fn);
+            dropped.add(g.vthread != null ? g.task : g.fn);
             g.fn = null;
+            g.task = null;
+            g.vthread = null;
             g.setStatus(GStatus.DEAD);
             gFree.put(g);
             nrunnable.decrementAndGet();
@@ -1608,23 +1900,28 @@ public final class Scheduler extends AbstractExecutorService {
         return allgs.snapshot();
     }
 
+    /** Gs made since start (every G gets a fresh id). */
+    long spawned() {
+        return goidgen.get();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Current scheduler
 
     /** The scheduler whose M runs the calling thread, or null. */
     public static Scheduler current() {
-        M m = CURRENT_M.get();
+        M m = currentM();
         return m == null ? null : m.sched;
     }
 
-    /** Whether the calling thread is an M of some scheduler. */
+    /** Whether the calling thread runs a G of some scheduler: an M's thread, or a virtual G's thread. */
     public static boolean onM() {
-        return CURRENT_M.get() != null;
+        return currentM() != null;
     }
 
     /** The state of the G running on the calling thread, or null outside a G. */
     public static GoroutineView currentG() {
-        M m = CURRENT_M.get();
+        M m = currentM();
         if (m == null) {
             return null;
         }
@@ -1634,12 +1931,14 @@ public final class Scheduler extends AbstractExecutorService {
         }
         GStatus st = g.status();
         P p = st == GStatus.RUNNING ? m.p : null; // a detached G may still see its old P in m.p
-        return new GoroutineView(g.id, st, p == null ? -1 : p.id, m.id, Thread.currentThread().getName(),
-                m.sched.name());
+        Thread t = m.thread; // a virtual G names its carrier
+        return new GoroutineView(g.id, st, p == null ? -1 : p.id, m.id,
+                t == null ? Thread.currentThread().getName() : t.getName(), m.sched.name(), g.vthread != null);
     }
 
     /** What {@link #currentG()} tells about a G. */
-    public record GoroutineView(long id, GStatus status, int p, long m, String thread, String scheduler) {
+    public record GoroutineView(long id, GStatus status, int p, long m, String thread, String scheduler,
+            boolean virtual) {
     }
 
     /** The random coprime visiting order of Ps for stealing (Go's {@code randomOrder}). */

@@ -38,6 +38,7 @@ public final class SchedulerConfig {
     private final Consumer<String> traceSink;
     private final Duration shutdownTimeout;
     private final ThreadFactory threadFactory;
+    private final SchedulerMode mode;
 
     private SchedulerConfig(Builder b) {
         this.name = b.name;
@@ -56,6 +57,7 @@ public final class SchedulerConfig {
         this.traceSink = b.traceSink;
         this.shutdownTimeout = b.shutdownTimeout;
         this.threadFactory = b.threadFactory != null ? b.threadFactory : defaultThreadFactory(b.name);
+        this.mode = b.mode;
     }
 
     public static Builder builder() {
@@ -81,6 +83,7 @@ public final class SchedulerConfig {
         b.traceSink = traceSink;
         b.shutdownTimeout = shutdownTimeout;
         b.threadFactory = threadFactory;
+        b.mode = mode;
         return b;
     }
 
@@ -164,6 +167,11 @@ public final class SchedulerConfig {
         return threadFactory;
     }
 
+    /** How Gs run: as platform threads, as virtual threads, or whichever the JDK allows. */
+    public SchedulerMode mode() {
+        return mode;
+    }
+
     @Override
     public String toString() {
         return "procs=" + procs + ", max-threads=" + maxThreads + ", max-runnable=" + maxRunnable
@@ -200,6 +208,7 @@ public final class SchedulerConfig {
                 .info(line);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private ThreadFactory threadFactory;
+        private SchedulerMode mode = SchedulerMode.AUTO;
 
         private Builder() {
         }
@@ -283,6 +292,12 @@ public final class SchedulerConfig {
         /** @param factory makes M threads; {@code null} for daemon platform threads named {@code <name>-m-N} */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = factory;
+            return this;
+        }
+
+        /** @param mode how Gs run; {@link SchedulerMode#AUTO} (the default) picks virtual where the JDK allows */
+        public Builder mode(SchedulerMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

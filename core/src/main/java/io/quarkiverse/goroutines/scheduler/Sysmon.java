@@ -261,7 +261,10 @@ final class Sysmon {
         boolean waiting = workWaits(p);
         Thread.State ts = t.getState();
         if (ts == Thread.State.BLOCKED || ts == Thread.State.WAITING || ts == Thread.State.TIMED_WAITING) {
-            if (waiting || since >= threshold) {
+            // A virtual G that parks leaves its carrier, so a carrier seen blocked is pinned (or waits briefly for
+            // a lock inside the JDK's or our own scheduling code): it gets the native-code window before a hand-off.
+            long min = g.vthread == null ? 0 : Math.max(threshold / 4, MIN_NATIVE_WINDOW_NANOS);
+            if ((waiting && since >= min) || since >= threshold) {
                 if (handoff(p, g, GStatus.SYSCALL, "blocked (" + ts + ")", since)) {
                     sched.stats.blockedDetected.incrementAndGet();
                     return true;
@@ -287,7 +290,14 @@ final class Sysmon {
             return false;
         }
         if ((cpu - pd.cpuNanos) * 10 < window) {
-            // Under a tenth of a core over the window: waiting in native code.
+            // Under a tenth of a core over the window: waiting in native code, unless the kernel says the thread
+            // is runnable and merely waiting for a core (a busy host), which a hand-off would not help.
+            if (OsThreads.state(m.tid) == 'R') {
+                sched.stats.nativeRejected.incrementAndGet();
+                pd.cpuWhen = now;
+                pd.cpuNanos = cpu;
+                return false;
+            }
             if (handoff(p, g, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since)) {
                 sched.stats.nativeDetected.incrementAndGet();
                 return true;

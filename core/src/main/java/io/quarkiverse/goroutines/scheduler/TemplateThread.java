@@ -10,6 +10,8 @@ import java.util.ArrayDeque;
 final class TemplateThread {
     private final Scheduler sched;
     private final ArrayDeque<M> pending = new ArrayDeque<>();
+    /** Guards {@link #pending}; see {@link SchedLock} for why it is not a monitor. */
+    private final SchedLock lock = new SchedLock();
     private final Note note = new Note();
     private volatile Thread thread;
 
@@ -29,8 +31,11 @@ final class TemplateThread {
     }
 
     void newm(M m) {
-        synchronized (pending) {
+        lock.lock(); // may be called from a virtual G: see SchedLock
+        try {
             pending.add(m);
+        } finally {
+            lock.unlock();
         }
         note.wakeup();
     }
@@ -42,8 +47,11 @@ final class TemplateThread {
     private void loop() {
         while (true) {
             M m;
-            synchronized (pending) {
+            lock.lock();
+            try {
                 m = pending.poll();
+            } finally {
+                lock.unlock();
             }
             if (m != null) {
                 sched.startThread(m);

@@ -26,6 +26,7 @@ class HandoffTest {
 
     @Test
     void unannouncedSleepIsHandedOff() throws Exception {
+        Schedulers.platformOnly("a sleeping G blocks its M");
         Scheduler s = Scheduler.start(config(1).build());
         try {
             CountDownLatch firstStarted = new CountDownLatch(1);
@@ -95,6 +96,7 @@ class HandoffTest {
      */
     @Test
     void nativeSocketReadIsHandedOffByCpuTime() throws Exception {
+        Schedulers.platformOnly("a socket read blocks its M");
         Scheduler s = Scheduler.start(config(1).build());
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CountDownLatch accepted = new CountDownLatch(1);
@@ -146,6 +148,7 @@ class HandoffTest {
 
     @Test
     void detectionCanBeSwitchedOff() throws Exception {
+        Schedulers.platformOnly("a blocked G keeps its P without detection");
         Scheduler s = Scheduler.start(config(1).blockingDetection(false).build());
         try {
             CountDownLatch firstStarted = new CountDownLatch(1);

@@ -18,6 +18,7 @@ class MLimitTest {
 
     @Test
     void capIsReportedAndWorkWaitsForAFreeM() throws Exception {
+        Schedulers.platformOnly("one M per blocked G");
         AtomicInteger made = new AtomicInteger();
         ThreadFactory tf = r -> {
             made.incrementAndGet();

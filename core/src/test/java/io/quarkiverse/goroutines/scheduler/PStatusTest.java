@@ -20,6 +20,7 @@ class PStatusTest {
 
     @Test
     void idleRunningSyscallAndBack() throws Exception {
+        Schedulers.platformOnly("Go.syscall states");
         Scheduler s = Scheduler.start(config(2).blockingDetection(false).syscallRetakeAfter(Duration.ofMinutes(1)).build());
         try {
             Schedulers.await("both Ps idle", Duration.ofSeconds(5),
@@ -49,6 +50,7 @@ class PStatusTest {
 
     @Test
     void syscallRetakeMovesSyscallToIdleAndHandsOff() throws Exception {
+        Schedulers.platformOnly("Go.syscall retake");
         Scheduler s = Scheduler.start(config(1).build());
         try {
             P p = s.allp[0];

@@ -86,6 +86,7 @@ class RaceRegressionTest {
     /** An interrupt delivered to an M that waits for a P must not make it spin, and must reach the G. */
     @Test
     void interruptedWaitDoesNotSpin() throws Exception {
+        Schedulers.platformOnly("an M waiting for a P after a syscall");
         Scheduler s = Scheduler.start(config(1).blockingDetection(false).build());
         try {
             CountDownLatch inCall = new CountDownLatch(1);

@@ -45,6 +45,7 @@ class SchedulerTest {
 
     @Test
     void throwingGIsLoggedAndItsMLivesOn() throws Exception {
+        Schedulers.platformOnly("Gs share their M thread");
         try (LogCapture log = new LogCapture()) {
             Scheduler s = Scheduler.start(config(1).maxThreads(1).build());
             try {
@@ -106,13 +107,9 @@ class SchedulerTest {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch ran = new CountDownLatch(4);
+            Runnable hold = Schedulers.holdP(started, release);
             s.execute(() -> {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                hold.run();
                 ran.countDown();
             });
             assertTrue(started.await(5, TimeUnit.SECONDS));
@@ -133,6 +130,7 @@ class SchedulerTest {
     /** A thread that only submits (think: a Vert.x event loop) must never start an OS thread. */
     @Test
     void submittersNeverStartThreads() throws Exception {
+        Schedulers.platformOnly("one M per blocked G");
         Set<String> starters = ConcurrentHashMap.newKeySet();
         ThreadFactory tf = r -> {
             starters.add(Thread.currentThread().getName());

@@ -13,8 +13,14 @@ final class Schedulers {
     private Schedulers() {
     }
 
+    /**
+     * The mode the engine tests run in: the build runs the suite once per mode (system property
+     * {@code goroutines.test.mode}, PLATFORM when unset).
+     */
+    static final SchedulerMode MODE = SchedulerMode.valueOf(System.getProperty("goroutines.test.mode", "PLATFORM"));
+
     static SchedulerConfig.Builder config(int procs) {
-        return SchedulerConfig.builder().name("test").procs(procs);
+        return SchedulerConfig.builder().name("test").procs(procs).mode(MODE);
     }
 
     /** Shuts down and asserts that every thread of the scheduler is gone. */
@@ -33,6 +39,28 @@ final class Schedulers {
             }
             Thread.sleep(1);
         }
+    }
+
+    /**
+     * Skips a test that checks how a platform thread blocking on its M behaves (hand-off of a blocked M, syscall
+     * states, one M per blocked G): in virtual mode such a G parks instead, which {@code VirtualModeTest} covers.
+     */
+    static void platformOnly(String why) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MODE == SchedulerMode.PLATFORM,
+                "platform-mode behaviour (" + why + "); a virtual G parks instead");
+    }
+
+    /**
+     * A G body that holds its P in either mode: counts {@code started} down, then spins until {@code release}
+     * opens. (A virtual G that blocked would park and free its P.)
+     */
+    static Runnable holdP(CountDownLatch started, CountDownLatch release) {
+        return () -> {
+            started.countDown();
+            while (release.getCount() > 0) {
+                Thread.onSpinWait();
+            }
+        };
     }
 
     /** A G body that counts {@code started} down, then blocks until {@code release} opens (or an interrupt). */

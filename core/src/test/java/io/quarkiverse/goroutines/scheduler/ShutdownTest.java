@@ -56,7 +56,7 @@ class ShutdownTest {
         Scheduler s = Scheduler.start(config(1).name("drop").blockingDetection(false).build());
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        s.execute(Schedulers.blockUntil(started, release));
+        s.execute(Schedulers.holdP(started, release));
         assertTrue(started.await(5, TimeUnit.SECONDS));
         AtomicInteger ran = new AtomicInteger();
         for (int i = 0; i < 10; i++) {

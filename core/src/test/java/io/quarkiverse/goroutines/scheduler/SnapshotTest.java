@@ -20,7 +20,7 @@ class SnapshotTest {
         try {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            s.execute(Schedulers.blockUntil(started, release));
+            s.execute(Schedulers.holdP(started, release));
             assertTrue(started.await(5, TimeUnit.SECONDS));
             int queued = 100_000;
             CountDownLatch ran = new CountDownLatch(queued);

@@ -22,6 +22,7 @@ class SyscallTest {
 
     @Test
     void fastPathTakesTheSamePBackWithoutRetake() throws Exception {
+        Schedulers.platformOnly("Go.syscall states");
         // Two Ps and an empty queue: sysmon leaves a short syscall alone, so the G gets its own P back.
         Scheduler s = Scheduler.start(config(2).blockingDetection(false).syscallRetakeAfter(Duration.ofMinutes(1)).build());
         try {
@@ -61,6 +62,7 @@ class SyscallTest {
      */
     @Test
     void slowPathWaitsAndGoesBeforeNewGs() throws Exception {
+        Schedulers.platformOnly("exitsyscall waiting on its M");
         Scheduler s = Scheduler.start(config(1).blockingDetection(false).build());
         try {
             CountDownLatch inSyscall = new CountDownLatch(1);

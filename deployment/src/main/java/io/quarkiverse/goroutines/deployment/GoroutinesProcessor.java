@@ -16,6 +16,7 @@ import io.quarkus.deployment.builditem.ContextHandlerBuildItem;
 import io.quarkus.deployment.builditem.ExecutorBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.builditem.ModuleOpenBuildItem;
 import io.quarkus.deployment.builditem.ServiceStartBuildItem;
 import io.quarkus.deployment.builditem.ShutdownContextBuildItem;
 import io.quarkus.deployment.builditem.ThreadFactoryBuildItem;
@@ -59,6 +60,16 @@ class GoroutinesProcessor {
                 contextHandler.map(ContextHandlerBuildItem::contextHandler).orElse(null));
         serviceStart.produce(new ServiceStartBuildItem(FEATURE));
         started.produce(new SchedulerStartedBuildItem());
+    }
+
+    /**
+     * Virtual mode builds virtual threads on the scheduler through a JDK constructor that is not public: open
+     * {@code java.base/java.lang} to the extension (the unnamed module on the class path) at every launch, so that
+     * users add no JVM flag. Harmless in platform mode.
+     */
+    @BuildStep
+    ModuleOpenBuildItem openJavaLang() {
+        return new ModuleOpenBuildItem("java.base", "io.quarkiverse.goroutines.core", "java.lang");
     }
 
     /** Runs after Vert.x installed its own Mutiny executor (it produced {@link CoreVertxBuildItem}). */

@@ -69,7 +69,7 @@ class ConfigValuesTest {
         CountDownLatch ran = new CountDownLatch(1);
         AtomicReference<String> where = new AtomicReference<>();
         Go.go(() -> {
-            where.set(Thread.currentThread().getName() + "|g" + Go.current().orElseThrow().id());
+            where.set(Go.current().orElseThrow().thread() + "|g" + Go.current().orElseThrow().id());
             ran.countDown();
         });
         assertTrue(ran.await(10, TimeUnit.SECONDS));

@@ -109,7 +109,8 @@ public class DemoResource {
             return Where.here() + " not a goroutine";
         }
         return Where.here() + " id=" + g.id() + " state=" + g.state() + " p=" + g.p() + " m=" + g.m()
-                + " thread=" + g.thread() + " numGoroutine=" + Go.numGoroutine() + " maxProcs=" + Go.maxProcs();
+                + " thread=" + g.thread() + " virtual=" + g.virtual() + " numGoroutine=" + Go.numGoroutine()
+                + " maxProcs=" + Go.maxProcs();
     }
 
     /** The scheduler right now, in Go's {@code schedtrace}/{@code scheddetail} format. */

@@ -8,7 +8,9 @@ public final class Where {
     private Where() {
     }
 
+    /** In a G the thread is its M's: a virtual G names its carrier, so both modes read the same. */
     public static String here() {
-        return Thread.currentThread().getName() + "|" + Go.current().map(g -> "g" + g.id()).orElse("none");
+        return Go.current().map(g -> g.thread() + "|g" + g.id())
+                .orElse(Thread.currentThread().getName() + "|none");
     }
 }

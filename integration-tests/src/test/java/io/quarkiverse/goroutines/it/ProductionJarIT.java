@@ -102,7 +102,9 @@ class ProductionJarIT {
 
     @Test
     void startupLineAndStuckHandlerIsReportedWithoutStallingOthers() throws Exception {
-        String startup = awaitLog("Goroutines: mode=gmp", Duration.ofSeconds(5));
+        String startup = awaitLog("Goroutines: mode=", Duration.ofSeconds(5));
+        // auto: virtual on the JDK 21+ that builds and runs this suite (the extension opens java.lang itself)
+        assertTrue(startup.contains("mode=virtual") || Runtime.version().feature() < 21, startup);
         assertTrue(startup.contains("procs=2, max-threads=10000, max-runnable=10000"), startup);
 
         CompletableFuture<HttpResponse<String>> stuck = async("hold?key=never");
@@ -114,9 +116,13 @@ class ProductionJarIT {
         for (int i = 0; i < 20; i++) {
             Served.onG("while one handler never returns", get("demo/cpu?us=200"));
         }
-        String report = awaitLog("has been blocked for more than", Duration.ofSeconds(10));
-        System.out.println("[goroutines-it] stuck report: " + report);
-        assertTrue(report.matches(".*goroutine \\d+ on executor-thread-\\d+ has been blocked.*P was handed off.*"), report);
+        if (startup.contains("mode=platform")) {
+            // Only a G that holds its M is reported; in virtual mode the stuck handler parks and holds nothing.
+            String report = awaitLog("has been blocked for more than", Duration.ofSeconds(10));
+            System.out.println("[goroutines-it] stuck report: " + report);
+            assertTrue(report.matches(".*goroutine \\d+ on executor-thread-\\d+ has been blocked.*P was handed off.*"),
+                    report);
+        }
         assertTrue(!stuck.isDone(), "the stuck handler is still blocked");
         get("hold/release?key=never");
         assertEquals(200, stuck.get(30, TimeUnit.SECONDS).statusCode());

@@ -19,7 +19,9 @@ class VirtualThreadTakeOverTest {
     public static class TakeOver implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.goroutines.virtual-threads.take-over", "true");
+            // platform mode: the taken-over method then visibly leaves virtual threads (virtual=false); this
+            // profile is also the integration suite's run of platform mode
+            return Map.of("quarkus.goroutines.virtual-threads.take-over", "true", "quarkus.goroutines.mode", "platform");
         }
     }
 

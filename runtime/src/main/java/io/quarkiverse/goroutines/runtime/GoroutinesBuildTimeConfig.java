@@ -23,4 +23,19 @@ public interface GoroutinesBuildTimeConfig {
         @WithDefault("false")
         boolean takeOver();
     }
+
+    /** The goroutine dump endpoint. */
+    Dump dump();
+
+    /** Goroutine dump settings. */
+    interface Dump {
+        /**
+         * Whether the management interface serves a goroutine dump at {@code /q/goroutines} (plain text like Go's
+         * {@code /debug/pprof/goroutine?debug=2}; JSON with {@code ?format=json}). It needs
+         * {@code quarkus.management.enabled=true}: the dump is never served on the application's port. Default
+         * {@code false}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
 }

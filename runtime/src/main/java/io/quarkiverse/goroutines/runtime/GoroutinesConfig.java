@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.quarkiverse.goroutines.scheduler.SchedulerMode;
 import io.quarkus.runtime.annotations.ConfigDocSection;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
@@ -27,6 +28,18 @@ public interface GoroutinesConfig {
      */
     @WithDefault("true")
     boolean enabled();
+
+    /**
+     * How Gs run. {@code virtual}: each G is a virtual thread whose scheduler is the G/M/P scheduler, so a G that
+     * waits (socket I/O, sleep, locks, channels) leaves its thread, as a goroutine does; blocking that pins the
+     * thread (native calls, file I/O) is handed off as in platform mode. {@code platform}: a G runs on its thread
+     * from start to end, and a blocked G keeps its thread while its P is handed off. {@code auto}: {@code virtual}
+     * where the JDK allows it (Java 21 or later; the extension opens {@code java.base/java.lang} itself), else
+     * {@code platform}. The start-up log line says which mode runs and why. Go's goroutines behave as
+     * {@code virtual}.
+     */
+    @WithDefault("auto")
+    SchedulerMode mode();
 
     /**
      * Number of Ps: how many Gs run Java code at the same time. Go's equivalent is {@code GOMAXPROCS}. Defaults to

@@ -47,9 +47,10 @@ public class GoroutinesRecorder {
         Goroutines.install(go);
         StuckGoroutineReporter stuck = new StuckGoroutineReporter(scheduler);
         stuck.start();
-        LOG.infof("Goroutines: mode=gmp, procs=%d, max-threads=%d, max-runnable=%d, blocking-detection=%s, "
+        LOG.infof("Goroutines: mode=%s (%s), procs=%d, max-threads=%d, max-runnable=%d, blocking-detection=%s, "
                 + "long-running=%s%s, schedtrace=%s",
-                sc.procs(), sc.maxThreads(), sc.maxRunnable(),
+                scheduler.mode().name().toLowerCase(java.util.Locale.ROOT), scheduler.modeReason(), sc.procs(), sc.maxThreads(),
+                sc.maxRunnable(),
                 sc.blockingDetection() ? human(sc.blockingThreshold()) : "off",
                 human(sc.longRunningThreshold()), sc.longRunningHandoff() ? " (handoff)" : "",
                 sc.schedtrace() == null ? "off" : human(sc.schedtrace()));

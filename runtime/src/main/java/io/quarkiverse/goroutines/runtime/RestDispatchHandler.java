@@ -3,6 +3,7 @@ package io.quarkiverse.goroutines.runtime;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.spi.ServerRestHandler;
 
+import io.quarkiverse.goroutines.scheduler.GoroutineLabel;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 
 /**
@@ -24,6 +25,8 @@ public class RestDispatchHandler implements ServerRestHandler {
             return;
         }
         requestContext.suspend();
-        requestContext.resume(go);
+        // The G carries the request it serves, for goroutine dumps and the Dev UI.
+        String label = requestContext.getMethod() + " " + requestContext.getPath();
+        requestContext.resume(task -> go.execute(GoroutineLabel.wrap(label, task)));
     }
 }

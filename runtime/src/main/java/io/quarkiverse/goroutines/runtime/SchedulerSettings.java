@@ -24,6 +24,7 @@ public final class SchedulerSettings {
     public static SchedulerConfig from(GoroutinesConfig config, ThreadFactory threadFactory) {
         SchedulerConfig.Builder b = SchedulerConfig.builder()
                 .name("goroutines")
+                .mode(config.mode())
                 .maxThreads(config.maxThreads())
                 .maxRunnable(config.maxRunnable())
                 .sysmonMinInterval(config.sysmon().minInterval())

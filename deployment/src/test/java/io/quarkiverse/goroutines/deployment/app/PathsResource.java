@@ -98,7 +98,7 @@ public class PathsResource {
     @GET
     @Path("boom")
     public String boom() {
-        BOOM_THREAD.set(Thread.currentThread());
+        BOOM_THREAD.set(Where.mThread());
         throw new IllegalStateException("boom on " + Where.here());
     }
 

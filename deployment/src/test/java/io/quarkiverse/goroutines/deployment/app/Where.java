@@ -17,9 +17,22 @@ public final class Where {
     private Where() {
     }
 
+    /** The thread is the M's (a virtual G's carrier), so both modes answer {@code executor-thread-N|g<id>}. */
     public static String here() {
         Optional<GoroutineInfo> g = Go.current();
-        return Thread.currentThread().getName() + "|" + g.map(i -> "g" + i.id()).orElse("none");
+        return g.map(GoroutineInfo::thread).orElse(Thread.currentThread().getName()) + "|"
+                + g.map(i -> "g" + i.id()).orElse("none");
+    }
+
+    /** The M's thread running the caller (a virtual G's carrier), or the current thread outside a G. */
+    public static Thread mThread() {
+        Optional<GoroutineInfo> g = Go.current();
+        if (g.isEmpty() || !g.get().virtual()) {
+            return Thread.currentThread();
+        }
+        String name = g.get().thread();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow();
     }
 
     /** Asserts that {@code served} names a Vert.x worker thread running a G; prints and returns it. */

@@ -1,0 +1,290 @@
+package io.quarkiverse.goroutines;
+
+import static io.quarkiverse.goroutines.Env.MODES;
+import static io.quarkiverse.goroutines.Env.await;
+import static io.quarkiverse.goroutines.Env.awaitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Select behaviour, from plain threads and from goroutines of every {@link Env#modes() mode}. */
+@Timeout(60)
+class SelectTest {
+    static final int RUNS = 10_000;
+    static final Runnable NOP = () -> {
+    };
+
+    static <T> Consumer<T> ignore() {
+        return v -> {
+        };
+    }
+
+    /**
+     * Four always-ready cases (closed channels) over {@value #RUNS} selects: each is expected {@code RUNS/4} = 2,500
+     * times with a standard deviation of 43. The bound of ±350 (8 sigma) does not flake, and a select that always
+     * took the first ready case (10,000 / 0 / 0 / 0) or a fixed order fails it.
+     */
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void readyCasesAreChosenUniformly(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            env.run(() -> {
+                int[] counts = new int[4];
+                Select s = Select.select();
+                for (int i = 0; i < counts.length; i++) {
+                    Chan<String> closed = Chan.make();
+                    closed.close();
+                    int k = i;
+                    s.recvOk(closed, (v, ok) -> {
+                        assertFalse(ok);
+                        counts[k]++;
+                    });
+                }
+                for (int r = 0; r < RUNS; r++) {
+                    s.run();
+                }
+                for (int c : counts) {
+                    assertTrue(Math.abs(c - RUNS / 4) <= 350, "unfair choice: " + Arrays.toString(counts));
+                }
+            });
+        }
+    }
+
+    /** A ready send and a ready receive: each expected 5,000 times of 10,000 (sigma 50, bound ±400). */
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void aReadySendAndAReadyReceiveAreChosenEvenly(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            env.run(() -> {
+                Chan<Integer> in = Chan.make(1);
+                Chan<Integer> out = Chan.make(1);
+                int[] counts = new int[2];
+                Select s = Select.select()
+                        .recv(in, v -> counts[0]++)
+                        .send(out, 7, () -> counts[1]++);
+                for (int r = 0; r < RUNS; r++) {
+                    in.trySend(r); // refill after a receive
+                    out.tryReceive(); // make room after a send
+                    s.run();
+                }
+                assertEquals(RUNS, counts[0] + counts[1]);
+                assertTrue(Math.abs(counts[0] - RUNS / 2) <= 400, "unfair choice: " + Arrays.toString(counts));
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void defaultRunsOnlyWhenNothingIsReady(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            env.run(() -> {
+                Chan<String> a = Chan.make();
+                Chan<String> b = Chan.make(1);
+                AtomicReference<String> got = new AtomicReference<>();
+                Select s = Select.select()
+                        .recv(a, got::set)
+                        .recv(b, got::set)
+                        .orDefault(() -> got.set("default"));
+                assertEquals(Select.DEFAULT, s.run());
+                assertEquals("default", got.get());
+                assertEquals(0, a.blockedReceivers() + b.blockedReceivers(), "a default select never queues");
+                b.send("b");
+                assertEquals(1, s.run());
+                assertEquals("b", got.get());
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void timeoutFiresWhenNothingArrivesAndLeavesNoWaiter(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            env.run(() -> {
+                Chan<String> a = Chan.make();
+                Chan<String> b = Chan.make();
+                AtomicInteger timeouts = new AtomicInteger();
+                long start = System.nanoTime();
+                int r = Select.select()
+                        .recv(a, ignore())
+                        .send(b, "x", NOP)
+                        .timeout(Duration.ofMillis(30), timeouts::incrementAndGet)
+                        .run();
+                long waited = System.nanoTime() - start;
+                assertEquals(Select.TIMEOUT, r);
+                assertEquals(1, timeouts.get());
+                assertTrue(waited >= Duration.ofMillis(30).toNanos(), "timed out early: " + waited + " ns");
+                assertEquals(0, a.blockedReceivers(), "the timed-out select left its waiters behind");
+                assertEquals(0, b.blockedSenders(), "the timed-out select left its waiters behind");
+                assertFalse(b.trySend("y") || a.trySend("y"), "nobody waits any more");
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void goAfterAsTheTimeoutCase(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            env.run(() -> {
+                Chan<String> never = Chan.make();
+                int r = Select.select()
+                        .recv(never, ignore())
+                        .recv(Go.after(Duration.ofMillis(20)), ignore())
+                        .run();
+                assertEquals(1, r);
+                assertEquals(0, never.blockedReceivers());
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void blockedSelectIsWokenByTheCaseThatBecomesReady(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            Chan<String> a = Chan.make();
+            Chan<String> b = Chan.make();
+            Chan<String> out = Chan.make();
+            AtomicReference<String> got = new AtomicReference<>();
+            AtomicInteger chosen = new AtomicInteger(-9);
+            CountDownLatch done = new CountDownLatch(1);
+            env.go(() -> {
+                chosen.set(Select.select()
+                        .recv(a, got::set)
+                        .recv(b, got::set)
+                        .send(out, "sent", () -> got.set("sent"))
+                        .run());
+                done.countDown();
+            });
+            awaitUntil("the select waits on all three channels",
+                    () -> a.blockedReceivers() == 1 && b.blockedReceivers() == 1 && out.blockedSenders() == 1);
+            b.send("from b");
+            await(done);
+            assertEquals(1, chosen.get());
+            assertEquals("from b", got.get());
+            assertEquals(0, a.blockedReceivers() + out.blockedSenders(), "the losing waiters were removed");
+            assertFalse(a.trySend("x"));
+            assertNull(out.tryReceive());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void blockedSendCaseIsTakenByAReceiver(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            Chan<String> in = Chan.make();
+            Chan<String> out = Chan.make();
+            AtomicInteger chosen = new AtomicInteger(-9);
+            CountDownLatch done = new CountDownLatch(1);
+            env.go(() -> {
+                chosen.set(Select.select().recv(in, ignore()).send(out, "payload", NOP).run());
+                done.countDown();
+            });
+            awaitUntil("the select waits", () -> out.blockedSenders() == 1);
+            assertEquals("payload", out.receive());
+            await(done);
+            assertEquals(1, chosen.get());
+            assertEquals(0, in.blockedReceivers());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void closeWakesABlockedSelect(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            Chan<String> recvClosed = Chan.make();
+            Chan<String> sendClosed = Chan.make();
+            Chan<String> idle = Chan.make();
+            AtomicReference<Boolean> ok = new AtomicReference<>();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(2);
+            env.go(() -> {
+                Select.select().recvOk(recvClosed, (v, k) -> ok.set(k)).recv(idle, ignore()).run();
+                done.countDown();
+            });
+            env.go(() -> {
+                thrown.set(assertThrows(ChanClosedException.class,
+                        () -> Select.select().send(sendClosed, "x", NOP).recv(idle, ignore()).run()));
+                done.countDown();
+            });
+            awaitUntil("both selects wait", () -> recvClosed.blockedReceivers() == 1
+                    && sendClosed.blockedSenders() == 1 && idle.blockedReceivers() == 2);
+            recvClosed.close();
+            sendClosed.close();
+            await(done);
+            assertEquals(Boolean.FALSE, ok.get());
+            assertTrue(thrown.get().getMessage().contains("closed while the select waited"));
+            assertEquals(0, idle.blockedReceivers());
+            // A send case on an already closed channel throws when chosen, at once.
+            assertThrows(ChanClosedException.class, () -> Select.select().send(sendClosed, "x", NOP).run());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void nullChannelCasesAreNeverReady(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            env.run(() -> {
+                Chan<String> none = null;
+                Chan<String> ready = Chan.make(RUNS);
+                for (int i = 0; i < 100; i++) {
+                    ready.send("v" + i);
+                }
+                Select s = Select.select()
+                        .recv(none, v -> {
+                            throw new AssertionError("nil receive case ran");
+                        })
+                        .send(none, "x", () -> {
+                            throw new AssertionError("nil send case ran");
+                        })
+                        .recv(ready, ignore());
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(2, s.run());
+                }
+                assertEquals(Select.DEFAULT, Select.select().recv(none, ignore()).orDefault(NOP).run());
+                assertEquals(Select.TIMEOUT,
+                        Select.select().recv(none, ignore()).send(none, "x", NOP).timeout(Duration.ofMillis(5), NOP).run());
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(MODES)
+    void emptySelectBlocksUntilInterrupted(Env.Mode mode) throws Exception {
+        try (Env env = mode.start()) {
+            AtomicReference<Thread> blocked = new AtomicReference<>();
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch gaveUp = new CountDownLatch(1);
+            env.go(() -> {
+                blocked.set(Thread.currentThread());
+                started.countDown();
+                assertThrows(CancellationException.class, () -> Select.select().run());
+                assertTrue(Thread.interrupted());
+                gaveUp.countDown();
+            });
+            await(started);
+            assertFalse(gaveUp.await(20, java.util.concurrent.TimeUnit.MILLISECONDS), "an empty select returned");
+            blocked.get().interrupt();
+            await(gaveUp);
+        }
+    }
+
+    @Test
+    void sendCaseRejectsNull() {
+        Chan<String> ch = Chan.make(1);
+        assertThrows(NullPointerException.class, () -> Select.select().send(ch, null, NOP));
+    }
+}

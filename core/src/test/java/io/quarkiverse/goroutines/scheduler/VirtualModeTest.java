@@ -1,0 +1,328 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import static io.quarkiverse.goroutines.scheduler.Schedulers.stop;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.goroutines.Go;
+
+/**
+ * Virtual mode: Gs are virtual threads that leave their M while they wait. Skipped, with the reason, where the JDK
+ * does not let virtual threads run on our scheduler (Java 17, or java.lang not opened).
+ */
+class VirtualModeTest {
+
+    @BeforeAll
+    static void virtualThreadsAvailable() {
+        assumeTrue(VirtualThreads.unavailableReason() == null,
+                "virtual mode not available here: " + VirtualThreads.unavailableReason());
+    }
+
+    private static SchedulerConfig.Builder virtual(int procs) {
+        return SchedulerConfig.builder().name("vtest").procs(procs).mode(SchedulerMode.VIRTUAL);
+    }
+
+    @Test
+    void autoPicksVirtualAndSaysWhy() throws Exception {
+        Scheduler s = Scheduler.start(SchedulerConfig.builder().procs(1).build());
+        try {
+            assertEquals(SchedulerMode.VIRTUAL, s.mode());
+            assertTrue(s.modeReason().contains("virtual threads"), s.modeReason());
+            AtomicReference<Scheduler.GoroutineView> seen = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            s.execute(() -> {
+                seen.set(Scheduler.currentG());
+                done.countDown();
+            });
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            Scheduler.GoroutineView v = seen.get();
+            assertNotNull(v, "a virtual G sees itself");
+            assertTrue(v.virtual());
+            assertEquals(GStatus.RUNNING, v.status());
+            assertEquals(0, v.p());
+            assertTrue(v.thread().startsWith("goroutines-m-"), "names its carrier M: " + v.thread());
+        } finally {
+            stop(s);
+        }
+    }
+
+    /** 10,000 Gs each wait 100 ms at the same time, on a handful of Ms: waiting Gs hold no thread. */
+    @Test
+    void tenThousandSleepingGsNeedFewMs() throws Exception {
+        int procs = 2;
+        int n = 10_000;
+        Scheduler s = Scheduler.start(virtual(procs).build());
+        try {
+            CountDownLatch allAsleep = new CountDownLatch(n);
+            CountDownLatch done = new CountDownLatch(n);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                s.execute(() -> {
+                    allAsleep.countDown();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    done.countDown();
+                });
+            }
+            assertTrue(allAsleep.await(20, TimeUnit.SECONDS), "not every G started");
+            SchedSnapshot mid = s.snapshot();
+            int waiting = mid.goroutinesByState().getOrDefault(GStatus.WAITING, 0);
+            assertTrue(done.await(30, TimeUnit.SECONDS), "not every G finished: " + done.getCount() + " left");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            int threads = s.snapshot().threads();
+            System.out.println("virtual: " + n + " Gs x sleep(100ms) took " + ms + " ms with " + threads
+                    + " Ms (" + waiting + " WAITING in mid-run snapshot); " + s.snapshot().counters() + " nativeRejected="
+                    + s.stats.nativeRejected);
+            assertTrue(threads <= procs + 4, "virtual Gs that sleep should not need Ms of their own: " + threads);
+            assertTrue(waiting > 0, "a mid-run snapshot should find WAITING Gs");
+        } finally {
+            stop(s);
+        }
+        assertEquals(0, s.numGoroutine());
+    }
+
+    /** 10,000 Gs each wait 100 ms on a channel (a Go.after timer): parked on the channel, none holds an M. */
+    @Test
+    void tenThousandGsWaitingOnChannelsNeedFewMs() throws Exception {
+        int procs = 2;
+        int n = 10_000;
+        Scheduler s = Scheduler.start(virtual(procs).build());
+        try {
+            CountDownLatch done = new CountDownLatch(n);
+            AtomicInteger peakMs = new AtomicInteger();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                s.execute(() -> {
+                    if (io.quarkiverse.goroutines.Go.after(java.time.Duration.ofMillis(100)).receive() != null) {
+                        done.countDown();
+                    }
+                });
+            }
+            while (!done.await(10, TimeUnit.MILLISECONDS)) {
+                peakMs.accumulateAndGet(s.snapshot().threads(), Math::max);
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), done.getCount() + " Gs left");
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("virtual: " + n + " Gs x channel wait(100ms) took " + ms + " ms, peak " + peakMs
+                    + " Ms; " + s.snapshot().counters());
+            assertTrue(peakMs.get() <= procs + 4, "Gs waiting on channels should not hold Ms: peak " + peakMs);
+        } finally {
+            stop(s);
+        }
+    }
+
+    /** A G parked by LockSupport and unparked by another G: the wake-up lands on the waker's P (Go's ready). */
+    @Test
+    void unparkedGRunsAgainAndEveryWakeupCounts() throws Exception {
+        Scheduler s = Scheduler.start(virtual(2).build());
+        try {
+            int rounds = 2000;
+            AtomicReference<Thread> sleeper = new AtomicReference<>();
+            AtomicInteger turns = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(2);
+            AtomicInteger token = new AtomicInteger(); // 0: waker's turn, 1: sleeper's turn
+            s.execute(() -> {
+                sleeper.set(Thread.currentThread());
+                for (int i = 0; i < rounds; i++) {
+                    while (token.get() != 1) {
+                        LockSupport.park(this);
+                    }
+                    turns.incrementAndGet();
+                    token.set(0);
+                }
+                done.countDown();
+            });
+            s.execute(() -> {
+                while (sleeper.get() == null) {
+                    Thread.yield();
+                }
+                for (int i = 0; i < rounds; i++) {
+                    while (token.get() != 0) {
+                        Thread.yield();
+                    }
+                    token.set(1);
+                    LockSupport.unpark(sleeper.get());
+                }
+                done.countDown();
+            });
+            assertTrue(done.await(20, TimeUnit.SECONDS), "ping-pong stalled after " + turns.get() + " turns");
+            assertEquals(rounds, turns.get());
+        } finally {
+            stop(s);
+        }
+    }
+
+    /**
+     * A G pinned in native code (opening a FIFO blocks in the kernel until a writer comes; the JDK cannot unmount a
+     * thread there) keeps its M: sysmon must hand the only P to another M so that the queued G runs. Causal: the
+     * writer opens only after the queued G ran.
+     */
+    @Test
+    void pinnedNativeBlockIsHandedOff() throws Exception {
+        Path fifo = Files.createTempDirectory("vfifo").resolve("pipe");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mk.waitFor() == 0, "mkfifo not available");
+        Scheduler s = Scheduler.start(virtual(1).build());
+        try {
+            CountDownLatch pinnedStarted = new CountDownLatch(1);
+            CountDownLatch queuedRan = new CountDownLatch(1);
+            CountDownLatch pinnedDone = new CountDownLatch(1);
+            AtomicInteger read = new AtomicInteger(-2);
+            s.execute(() -> {
+                pinnedStarted.countDown();
+                try (InputStream in = new FileInputStream(fifo.toFile())) {
+                    read.set(in.read());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                pinnedDone.countDown();
+            });
+            assertTrue(pinnedStarted.await(5, TimeUnit.SECONDS));
+            s.execute(queuedRan::countDown);
+            boolean ran = queuedRan.await(10, TimeUnit.SECONDS);
+            try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+                out.write(42);
+            }
+            assertTrue(ran, "the queued G did not run while the other G was pinned in native code");
+            assertTrue(pinnedDone.await(5, TimeUnit.SECONDS));
+            assertEquals(42, read.get());
+            SchedSnapshot.Counters c = s.snapshot().counters();
+            assertTrue(c.handoffs() >= 1, "no hand-off counted: " + c);
+            System.out.println("virtual: pinned native open() handed off; detection max "
+                    + c.detectNanosMax() / 1000 + " us, native detections " + c.nativeDetected()
+                    + ", blocked detections " + c.blockedDetected());
+        } finally {
+            stop(s);
+        }
+    }
+
+    /** A socket read parks the virtual G (the JDK's poller wakes it): the only P runs a queued G meanwhile. */
+    @Test
+    void socketReadParks() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            CountDownLatch queuedRan = new CountDownLatch(1);
+            Thread peer = new Thread(() -> {
+                try (java.net.Socket c = server.accept()) {
+                    queuedRan.await(10, TimeUnit.SECONDS); // answer only after the queued G ran
+                    c.getOutputStream().write('k');
+                } catch (Exception e) {
+                    // the reader sees the connection close
+                }
+            });
+            peer.start();
+            Scheduler s = Scheduler.start(virtual(1).blockingDetection(false).build());
+            try {
+                AtomicInteger read = new AtomicInteger(-2);
+                CountDownLatch readDone = new CountDownLatch(1);
+                CountDownLatch reading = new CountDownLatch(1);
+                s.execute(() -> {
+                    try (java.net.Socket c = new java.net.Socket(server.getInetAddress(), server.getLocalPort())) {
+                        reading.countDown();
+                        read.set(c.getInputStream().read());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    readDone.countDown();
+                });
+                assertTrue(reading.await(5, TimeUnit.SECONDS));
+                s.execute(queuedRan::countDown);
+                assertTrue(queuedRan.await(10, TimeUnit.SECONDS), "the queued G did not run while the other read");
+                assertTrue(readDone.await(10, TimeUnit.SECONDS), "the reading G was never woken");
+                assertEquals('k', read.get());
+                assertEquals(0, s.snapshot().counters().handoffs(), "a parked read needs no hand-off");
+            } finally {
+                stop(s);
+            }
+            peer.join(5000);
+        }
+    }
+
+    /** A throwing virtual G is logged and ends; its M and the scheduler carry on. */
+    @Test
+    void throwingGEndsAndOthersRun() throws Exception {
+        Scheduler s = Scheduler.start(virtual(1).build());
+        try (LogCapture log = new LogCapture()) {
+            CountDownLatch after = new CountDownLatch(1);
+            s.execute(() -> {
+                throw new IllegalStateException("boom");
+            });
+            s.execute(after::countDown);
+            assertTrue(after.await(5, TimeUnit.SECONDS));
+            Schedulers.await("panic counted", java.time.Duration.ofSeconds(5),
+                    () -> s.snapshot().counters().panics() == 1);
+            assertTrue(log.contains("failed; its M carries on"), "the failure was not logged");
+        } finally {
+            stop(s);
+        }
+    }
+
+    /** Go.yield from a virtual G lets every G queued before it run first, as Gosched does. */
+    @Test
+    void yieldGoesBehindQueuedWork() throws Exception {
+        Scheduler s = Scheduler.start(virtual(1).build());
+        try {
+            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            CountDownLatch done = new CountDownLatch(1);
+            s.execute(() -> {
+                for (int i = 0; i < 3; i++) {
+                    int k = i;
+                    Go.go(() -> order.add("child" + k));
+                }
+                order.add("before-yield");
+                Go.yield();
+                order.add("after-yield");
+                done.countDown();
+            });
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            List<String> got = new ArrayList<>(order);
+            assertEquals("before-yield", got.get(0));
+            assertEquals("after-yield", got.get(got.size() - 1), got.toString());
+            assertEquals(5, got.size(), got.toString());
+        } finally {
+            stop(s);
+        }
+    }
+
+    /** Spawning from inside a virtual G puts the child on the spawner's P (runnext), not the global queue. */
+    @Test
+    void childOfAVirtualGRunsOnItsP() throws Exception {
+        Scheduler s = Scheduler.start(virtual(1).build());
+        try {
+            AtomicReference<Scheduler.GoroutineView> child = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            s.execute(() -> Go.go(() -> {
+                child.set(Scheduler.currentG());
+                done.countDown();
+            }));
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            assertEquals(0, child.get().p());
+            assertEquals(0, s.snapshot().globalRunqueue());
+            assertFalse(child.get().status() != GStatus.RUNNING);
+        } finally {
+            stop(s);
+        }
+    }
+}
