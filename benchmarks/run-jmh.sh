@@ -14,7 +14,7 @@ mkdir -p "$out"
 echo "executor,samples,p50_us,p90_us,p99_us,max_us" > "$out/handoff-$stamp.csv"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 flock /tmp/gmp-test.lock java -jar benchmarks/target/benchmarks.jar -rf json -rff "$out/jmh-$stamp.json" \
-    -jvmArgsAppend "-Dhandoff.csv=$PWD/$out/handoff-$stamp.csv" "$@"
+    -jvmArgsAppend "--add-opens=java.base/java.lang=ALL-UNNAMED -Dhandoff.csv=$PWD/$out/handoff-$stamp.csv" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 benchmarks/summarize.py "$out/jmh-$stamp.json"
 echo

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,25 +48,22 @@ import io.quarkiverse.goroutines.Go;
 @Fork(1)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class Handoff {
+public class Handoff extends OnExecutor {
     static final long BLOCK_MILLIS = 5;
 
-    @Param({ "gmp", "gmp-syscall", "stock", "tpe", "virtual", "fjp" })
+    @Param({ "gmp", "gmp-syscall", "gmp-virtual", "stock", "tpe", "virtual", "fjp" })
     public String executor;
 
-    private ExecutorService pool;
-    private boolean announce;
+    @Override
+    protected String executor() {
+        return executor;
+    }
+
     private boolean measuring;
     /** Samples in ns; appended to by the benchmark thread only, after each op's tasks are done. */
     private long[] samples = new long[4096];
     private int nsamples;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-    @Setup
-    public void start() {
-        announce = executor.equals("gmp-syscall");
-        pool = Pools.create(announce ? "gmp" : executor);
-    }
 
     @Setup(Level.Iteration)
     public void iteration(IterationParams params) {
@@ -94,7 +90,7 @@ public class Handoff {
                         done.countDown();
                     });
                     blockedAt[k] = System.nanoTime();
-                    if (announce) {
+                    if (announced()) {
                         Go.syscall(() -> Thread.sleep(BLOCK_MILLIS));
                     } else {
                         Thread.sleep(BLOCK_MILLIS);
@@ -123,8 +119,7 @@ public class Handoff {
     }
 
     @TearDown
-    public void stop() throws InterruptedException, IOException {
-        Pools.close(pool);
+    public void report() throws IOException {
         long[] s = Arrays.copyOf(samples, nsamples);
         Arrays.sort(s);
         String line = String.format("[handoff] executor=%s samples=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f max_us=%.1f",

@@ -1,7 +1,6 @@
 package io.quarkiverse.goroutines.benchmarks;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,7 +13,6 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
@@ -36,27 +34,21 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class OneInTenBlocks {
+public class OneInTenBlocks extends OnExecutor {
     static final int TASKS = 1_000;
     static final int BLOCKERS = TASKS / 10;
     static final long BLOCK_MILLIS = 1;
 
-    @Param({ "gmp", "stock", "tpe", "virtual", "fjp" })
+    @Param({ "gmp", "gmp-virtual", "stock", "tpe", "virtual", "fjp" })
     public String executor;
 
-    private ExecutorService pool;
+    @Override
+    protected String executor() {
+        return executor;
+    }
+
     private CountDownLatch blockers;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-    @Setup
-    public void start() {
-        pool = Pools.create(executor);
-    }
-
-    @TearDown
-    public void stop() throws InterruptedException {
-        Pools.close(pool);
-    }
 
     @Benchmark
     public void others() throws InterruptedException {

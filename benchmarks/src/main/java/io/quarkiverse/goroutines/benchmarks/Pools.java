@@ -16,11 +16,15 @@ import org.jboss.threads.JBossExecutors;
 import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 import io.quarkiverse.goroutines.scheduler.SchedulerConfig;
+import io.quarkiverse.goroutines.scheduler.SchedulerMode;
 
 /**
  * The executors compared by every benchmark, made from the {@code executor} parameter.
  * <ul>
- * <li>{@code gmp} — the G/M/P {@link Scheduler}, {@code procs} = available processors, otherwise default settings.</li>
+ * <li>{@code gmp} — the G/M/P {@link Scheduler} in platform mode, {@code procs} = available processors, otherwise
+ * default settings.</li>
+ * <li>{@code gmp-virtual} — the same in virtual mode: every G a virtual thread scheduled by it (needs
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; fails rather than fall back to platform mode).</li>
  * <li>{@code stock} — what stock Quarkus 3.33 uses for blocking work, built as
  * {@code io.quarkus.runtime.ExecutorRecorder.createExecutor} builds it from the default {@code quarkus.thread-pool.*}
  * settings: a jboss-threads {@link EnhancedQueueExecutor} with core 1 (prefilled), max {@code max(8 × CPUs, 200)}
@@ -44,12 +48,8 @@ final class Pools {
 
     static ExecutorService create(String executor) {
         return switch (executor) {
-            case "gmp" -> Scheduler.start(SchedulerConfig.builder()
-                    .name("bench")
-                    .procs(CPUS)
-                    // Large enough that a batch of TinyTasks is never rejected while the submitter outruns the Ps.
-                    .maxRunnable(1_000_000)
-                    .build());
+            case "gmp" -> gmp(SchedulerMode.PLATFORM);
+            case "gmp-virtual" -> gmp(SchedulerMode.VIRTUAL);
             case "stock" -> {
                 EnhancedQueueExecutor e = new EnhancedQueueExecutor.Builder()
                         .setRegisterMBean(false)
@@ -74,6 +74,22 @@ final class Pools {
             case "fjp" -> new ForkJoinPool(CPUS);
             default -> throw new IllegalArgumentException("unknown executor " + executor);
         };
+    }
+
+    private static Scheduler gmp(SchedulerMode mode) {
+        Scheduler s = Scheduler.start(SchedulerConfig.builder()
+                .name("bench")
+                .procs(CPUS)
+                .mode(mode)
+                // Large enough that a batch of TinyTasks is never rejected while the submitter outruns the Ps.
+                .maxRunnable(1_000_000)
+                .build());
+        if (s.mode() != mode) {
+            s.shutdownNow();
+            throw new IllegalStateException("the scheduler runs in " + s.mode() + " mode, not " + mode + ": "
+                    + s.modeReason());
+        }
+        return s;
     }
 
     /** Stops {@code pool}; for the scheduler also prints its counters, which explain much of its score. */

@@ -1,7 +1,6 @@
 package io.quarkiverse.goroutines.benchmarks;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -12,9 +11,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -34,24 +31,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class TinyTasks {
+public class TinyTasks extends OnExecutor {
     static final int TASKS = 10_000;
     /** A handful of xorshift steps: a few ns. */
     static final int STEPS = 4;
 
-    @Param({ "gmp", "stock", "tpe", "virtual", "fjp" })
+    @Param({ "gmp", "gmp-virtual", "stock", "tpe", "virtual", "fjp" })
     public String executor;
 
-    private ExecutorService pool;
-
-    @Setup
-    public void start() {
-        pool = Pools.create(executor);
-    }
-
-    @TearDown
-    public void stop() throws InterruptedException {
-        Pools.close(pool);
+    @Override
+    protected String executor() {
+        return executor;
     }
 
     @Benchmark

@@ -47,10 +47,13 @@ class BenchmarksSmokeTest {
             ran.add(name);
         }
         System.out.println("[benchmarks-smoke] JMH ran " + ran.size() + ": " + ran);
-        assertEquals(List.of("Handoff.handoff", "MixedBlocking.batch", "OneInTenBlocks.others", "SpinCost.spin50us",
-                "TinyTasks.inside", "TinyTasks.outside"),
+        assertEquals(
+                List.of("Channels.buffered", "Channels.pingPong", "Handoff.handoff", "MixedBlocking.batch",
+                        "OneInTenBlocks.others", "SpinCost.spin50us",
+                        "TinyTasks.inside", "TinyTasks.outside"),
                 ran.stream().map(n -> n.substring(0, n.indexOf(' '))).distinct().toList());
-        assertTrue(ran.contains("Handoff.handoff gmp-syscall") && ran.contains("TinyTasks.inside fjp"), ran.toString());
+        assertTrue(ran.contains("Handoff.handoff gmp-syscall") && ran.contains("TinyTasks.inside fjp")
+                && ran.contains("Channels.pingPong gmp-virtual"), ran.toString());
     }
 
     /** The HTTP comparison script in --smoke mode: every server and workload for a second each. */
@@ -73,6 +76,24 @@ class BenchmarksSmokeTest {
             throw new AssertionError("the HTTP smoke run closed its output but did not exit");
         }
         assertEquals(0, p.exitValue(), "benchmarks/http/bench.py --smoke failed; its output is above");
+    }
+
+    /** The Go side of the channel benchmarks, one short run of each. */
+    @Test
+    void goChannelProgramRuns() throws Exception {
+        assumeTrue(onPath("go"), "SKIPPED: go is not installed (apt-get install golang-go)");
+        Process p = new ProcessBuilder("go", "run", "./chan", "-runs", "1")
+                .directory(ROOT.resolve("benchmarks/go").toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out;
+        try (BufferedReader r = p.inputReader()) {
+            out = String.join("\n", r.lines().toList());
+        }
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "go run did not exit");
+        System.out.println(out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("go-chan pingpong: ") && out.contains("go-chan buffered: "), out);
     }
 
     private static boolean onPath(String command) {
