@@ -18,7 +18,7 @@ def load(path):
         results = json.load(f)
     out = {}
     for r in results:
-        name = r["benchmark"].rsplit(".", 2)[-2]
+        name = ".".join(r["benchmark"].rsplit(".", 2)[-2:])
         executor = r.get("params", {}).get("executor", "-")
         m = r["primaryMetric"]
         iterations = [v for fork in m["rawData"] for v in fork]

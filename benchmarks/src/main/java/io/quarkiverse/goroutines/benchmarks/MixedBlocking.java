@@ -1,7 +1,6 @@
 package io.quarkiverse.goroutines.benchmarks;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,9 +12,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.quarkiverse.goroutines.Go;
@@ -40,27 +37,18 @@ import io.quarkiverse.goroutines.Go;
 // A batch takes 0.1-3 s, so iterations are 2 s; the scheduler's M count needs a few batches to settle.
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-public class MixedBlocking {
+public class MixedBlocking extends OnExecutor {
     static final int TASKS = 1_000;
     /** xorshift steps for ~50 µs of CPU work (≈ 1.5 ns a step on the reference machine; see {@link SpinCost}). */
     static final int CPU_STEPS = SpinCost.STEPS_50US;
     static final long SLEEP_MILLIS = 5;
 
-    @Param({ "gmp", "gmp-syscall", "stock", "virtual", "fjp" })
+    @Param({ "gmp", "gmp-syscall", "gmp-virtual", "stock", "tpe", "virtual", "fjp" })
     public String executor;
 
-    private ExecutorService pool;
-    private boolean announce;
-
-    @Setup
-    public void start() {
-        announce = executor.equals("gmp-syscall");
-        pool = Pools.create(announce ? "gmp" : executor);
-    }
-
-    @TearDown
-    public void stop() throws InterruptedException {
-        Pools.close(pool);
+    @Override
+    protected String executor() {
+        return executor;
     }
 
     @Benchmark
@@ -72,7 +60,7 @@ public class MixedBlocking {
             pool.execute(() -> {
                 try {
                     Work.spin(seed, CPU_STEPS);
-                    if (announce) {
+                    if (announced()) {
                         Go.syscall(() -> Thread.sleep(SLEEP_MILLIS));
                     } else {
                         Thread.sleep(SLEEP_MILLIS);
@@ -84,11 +72,7 @@ public class MixedBlocking {
                 }
             });
         }
-        if (!done.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(executor + ": batch did not finish in 120 s, " + done.getCount() + " left");
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException(executor + ": a task failed", failure.get());
-        }
+        Join.await(done, executor, "batch");
+        Join.check(failure, executor);
     }
 }

@@ -1,7 +1,6 @@
 package io.quarkiverse.goroutines.benchmarks;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -12,15 +11,19 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Intent: the pure scheduling overhead. One thread submits {@value #TASKS} tasks that each do a few nanoseconds of
- * work, then waits on a {@link CountDownLatch} until all have run. Nothing blocks, so the score is what it costs an
- * executor to queue, hand out and run a task (and to wake idle workers). One op = one batch.
+ * Intent: the pure cost of spawning. {@value #TASKS} tasks that each do a few nanoseconds of work are started, then
+ * the benchmark thread waits on a {@link CountDownLatch} until all have run (the join). Nothing blocks, so the score
+ * is what it costs an executor to queue, hand out and run a task, and to wake idle workers. One op = one batch.
+ * <ul>
+ * <li>{@link #outside}: the benchmark thread submits every task, as a request dispatcher (an event loop) does.</li>
+ * <li>{@link #inside}: one task, already running on the executor, submits them all (fan-out), as a handler that
+ * spawns goroutines does. An executor with per-worker queues (the scheduler's P run queues, {@code ForkJoinPool}'s
+ * work queues) can take that path without a shared lock.</li>
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -28,29 +31,34 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class TinyTasks {
+public class TinyTasks extends OnExecutor {
     static final int TASKS = 10_000;
     /** A handful of xorshift steps: a few ns. */
     static final int STEPS = 4;
 
-    @Param({ "gmp", "stock", "virtual", "fjp" })
+    @Param({ "gmp", "gmp-virtual", "stock", "tpe", "virtual", "fjp" })
     public String executor;
 
-    private ExecutorService pool;
-
-    @Setup
-    public void start() {
-        pool = Pools.create(executor);
-    }
-
-    @TearDown
-    public void stop() throws InterruptedException {
-        Pools.close(pool);
+    @Override
+    protected String executor() {
+        return executor;
     }
 
     @Benchmark
-    public void batch() throws InterruptedException {
+    public void outside() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(TASKS);
+        spawn(done);
+        join(done);
+    }
+
+    @Benchmark
+    public void inside() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(TASKS);
+        pool.execute(() -> spawn(done));
+        join(done);
+    }
+
+    private void spawn(CountDownLatch done) {
         for (int i = 0; i < TASKS; i++) {
             long seed = i + 1;
             pool.execute(() -> {
@@ -58,8 +66,9 @@ public class TinyTasks {
                 done.countDown();
             });
         }
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(executor + ": batch did not finish in 60 s, " + done.getCount() + " left");
-        }
+    }
+
+    private void join(CountDownLatch done) throws InterruptedException {
+        Join.await(done, executor, "batch");
     }
 }

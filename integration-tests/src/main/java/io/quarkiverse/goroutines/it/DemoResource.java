@@ -35,18 +35,36 @@ public class DemoResource {
     }
 
     /**
-     * The load-test handler: {@code cpu} microseconds of fixed CPU work, then a
-     * {@code Thread.sleep} of {@code io} milliseconds (unannounced blocking).
+     * The load-test handler: {@code cpu} microseconds of fixed CPU work, then a wait of {@code io} milliseconds,
+     * unannounced: {@code Thread.sleep}, or with {@code pin=true} a native {@code nanosleep} ({@link NativeSleep}),
+     * which keeps the thread in a native frame and so pins a virtual thread's carrier.
      */
     @GET
     @Path("work")
-    public String work(@QueryParam("cpu") @DefaultValue("50") int cpu, @QueryParam("io") @DefaultValue("50") int io)
-            throws InterruptedException {
+    public String work(@QueryParam("cpu") @DefaultValue("50") int cpu, @QueryParam("io") @DefaultValue("50") int io,
+            @QueryParam("pin") boolean pin) throws InterruptedException {
+        return doWork(cpu, io, pin);
+    }
+
+    /** {@link #work} as a {@code @RunOnVirtualThread} method: the same handler on the JDK's virtual threads. */
+    @GET
+    @Path("work-virtual")
+    @RunOnVirtualThread
+    public String workVirtual(@QueryParam("cpu") @DefaultValue("50") int cpu,
+            @QueryParam("io") @DefaultValue("50") int io, @QueryParam("pin") boolean pin) throws InterruptedException {
+        return doWork(cpu, io, pin);
+    }
+
+    private static String doWork(int cpu, int io, boolean pin) throws InterruptedException {
         long x = Spin.spin(cpu);
         if (io > 0) {
-            Thread.sleep(io);
+            if (pin) {
+                NativeSleep.sleep(io);
+            } else {
+                Thread.sleep(io);
+            }
         }
-        return Where.here() + " cpu=" + cpu + "us io=" + io + "ms x=" + x;
+        return Where.here() + " cpu=" + cpu + "us io=" + io + "ms" + (pin ? " pinned" : "") + " x=" + x;
     }
 
     /** Unannounced blocking: {@code Thread.sleep} keeps the M; sysmon sees it and hands the P off. */

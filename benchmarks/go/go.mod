@@ -1,0 +1,3 @@
+module goroutines-benchmarks
+
+go 1.19
