@@ -3,8 +3,10 @@ package io.quarkiverse.goroutines.it;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 
 import org.jboss.logging.MDC;
@@ -34,6 +36,18 @@ public class ContextResource {
         return "scope=" + state.rid() + " mdc=" + MDC.get("rid") + " vertx=" + (ctx != null)
                 + " duplicated=" + (ctx != null && VertxContext.isDuplicatedContext(ctx))
                 + " set-on=" + state.setOn() + " read-on=" + Where.here();
+    }
+
+    /**
+     * Reads the context, sleeps {@code ms}, reads it again. In virtual mode the sleep parks the G, which may resume on
+     * another M: the context must come along.
+     */
+    @GET
+    @Path("after-park")
+    public String afterPark(@QueryParam("ms") @DefaultValue("20") int ms) throws InterruptedException {
+        String before = read();
+        Thread.sleep(ms);
+        return before + " || " + read();
     }
 
     /** The caller authenticated on the event loop; the identity is the same inside the G. */
