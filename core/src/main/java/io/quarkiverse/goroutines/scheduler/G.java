@@ -70,21 +70,39 @@ public final class G {
     /** What the G serves, e.g. {@code GET /orders}, for dumps and views (Go's pprof labels); set by its own code. */
     volatile String label;
 
-    /** Virtual mode: this incarnation's virtual thread, or null for a platform G. */
+    /**
+     * Virtual mode: this incarnation's virtual thread, or null for a platform G. Written by the spawner before the
+     * G is queued; cleared by the M in goexit or by drainQueued.
+     */
     volatile Thread vthread;
-    /** Virtual mode: the thread inside {@code Thread.start} of this G's thread, while it registers. */
+    /**
+     * Virtual mode: the thread inside {@code Thread.start} of this G's thread, while it registers. Set and
+     * cleared by the spawner; read by {@code VirtualG.execute}.
+     */
     volatile Thread vregistrar;
-    /** Virtual mode: the thread builder whose scheduler feeds this G; made once per G object and reused. */
+    /**
+     * Virtual mode: the thread builder whose scheduler feeds this G; made once per G object, by its first
+     * spawner (a dead G is handed to one spawner at a time), and reused.
+     */
     Object vbuilder;
-    /** Virtual mode: the user's task ({@code fn} is the thread's continuation). */
+    /** Virtual mode: the user's task ({@code fn} is the thread's continuation). Same writers as {@code vthread}. */
     Runnable task;
     /** Virtual mode: the task has returned. Written by the G's thread, read by its carrier M right after. */
     boolean vdone;
-    /** Virtual mode: the G has run at least once, so it cannot be dropped from a queue at shutdown. */
+    /**
+     * Virtual mode: the G has run at least once, so it cannot be dropped from a queue at shutdown. Reset by the
+     * spawner, set by the M that first runs it.
+     */
     volatile boolean vstarted;
-    /** Virtual mode: the G yields ({@code Go.yield}): its wake-up goes to the global queue, as Go's Gosched does. */
+    /**
+     * Virtual mode: the G yields ({@code Go.yield}): its wake-up goes to the global queue, as Go's Gosched does.
+     * Written by the G's own thread around the yield; read by whoever queues its wake-up.
+     */
     volatile boolean yielding;
-    /** Virtual mode: a wake-up that arrived while the G was still mounted; see the class comment. */
+    /**
+     * Virtual mode: a wake-up that arrived while the G was still mounted; set by the waker, claimed (CAS) by the
+     * waker or the G's M, reset by the spawner; see the class comment.
+     */
     final AtomicBoolean readyPending = new AtomicBoolean();
 
     G() {

@@ -393,7 +393,7 @@ public final class Scheduler extends AbstractExecutorService {
             GStatus s = G.state(w);
             if (s == GStatus.WAITING) {
                 if (g.cas(w, GStatus.RUNNABLE)) {
-                    enqueueReady(g, g.yielding ? null : Boolean.TRUE);
+                    enqueueReady(g, null);
                     return;
                 }
                 continue;
@@ -406,16 +406,21 @@ public final class Scheduler extends AbstractExecutorService {
     }
 
     /**
-     * Queues a G that became runnable again: on the caller's P when {@code onCaller} is TRUE (runnext), on
-     * {@code p}'s tail when it is FALSE, or on the global queue when it is null.
+     * Queues a virtual G that has just become RUNNABLE again. After {@code Go.yield} it goes to the global queue
+     * (Gosched). A wake-up its own M claimed goes to the tail of that M's P ({@code tailOf}), so that it does not
+     * jump the queue. Any other wake-up goes to the waker's P as {@code runnext} (Go's {@code ready}), or to the
+     * global queue when the waker holds no P.
      */
-    private void enqueueReady(G g, Boolean onCaller) {
+    private void enqueueReady(G g, P tailOf) {
         g.waitReason = null;
         nrunnable.incrementAndGet();
-        if (onCaller == Boolean.TRUE) {
-            runqputCurrent(g, true);
-        } else {
+        if (g.yielding) {
             globrunqputAndWake(g);
+        } else if (tailOf != null) {
+            tailOf.runq.put(g, false, this::globrunqputBatch);
+            wakep();
+        } else {
+            runqputCurrent(g, true);
         }
     }
 
@@ -445,15 +450,8 @@ public final class Scheduler extends AbstractExecutorService {
         }
         m.curg = null;
         if (g.readyPending.compareAndSet(true, false) && g.casStatus(GStatus.WAITING, GStatus.RUNNABLE)) {
-            g.waitReason = null;
-            nrunnable.incrementAndGet();
-            P p = m.p;
-            if (attached && !g.yielding && p != null) {
-                p.runq.put(g, false, this::globrunqputBatch);
-                wakep();
-            } else {
-                globrunqputAndWake(g);
-            }
+            // m.curg is null now, so without a P of its own the G goes to the global queue
+            enqueueReady(g, attached ? m.p : null);
         }
         if (!attached) {
             reattach(m);
