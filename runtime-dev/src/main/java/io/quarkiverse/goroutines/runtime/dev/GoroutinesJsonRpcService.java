@@ -3,6 +3,8 @@ package io.quarkiverse.goroutines.runtime.dev;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 import jakarta.annotation.PostConstruct;
@@ -20,7 +22,8 @@ import io.smallrye.mutiny.Multi;
  * The Dev UI's JSON-RPC methods for the scheduler view.
  * <p>
  * Every unary method is {@code @NonBlocking}: it runs on the Vert.x event loop and reads the last sample or a cheap
- * part of the scheduler, so the view never queues work on the pool it observes. Streams deliver the
+ * part of the scheduler, so the view never queues work on the pool it observes. The one exception, {@code resize},
+ * stops the world for a moment and so runs on a thread of its own, answering when done. Streams deliver the
  * {@link SchedulerSampler}'s shared samples; a subscriber that is slow loses samples rather than slowing anyone.
  */
 @ApplicationScoped
@@ -106,17 +109,26 @@ public class GoroutinesJsonRpcService {
      * comes back as the answer's {@code error}.
      */
     @NonBlocking
-    public Controls resize(int procs) {
+    public CompletionStage<Controls> resize(int procs) {
         Scheduler s = SchedulerSampler.scheduler();
         if (s == null) {
-            return new Controls(false, 0, 0, sampler.tracing(), "the scheduler is not running");
+            return CompletableFuture
+                    .completedFuture(new Controls(false, 0, 0, sampler.tracing(), "the scheduler is not running"));
         }
-        try {
-            s.procs(procs);
-            return Controls.of(s, sampler.tracing(), null);
-        } catch (IllegalArgumentException e) {
-            return Controls.of(s, sampler.tracing(), "quarkus.goroutines." + e.getMessage());
-        }
+        // A resize stops the world for a moment: neither on the event loop nor on the pool it resizes, but on a
+        // short-lived thread of its own.
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                s.procs(procs);
+                return Controls.of(s, sampler.tracing(), null);
+            } catch (IllegalArgumentException e) {
+                return Controls.of(s, sampler.tracing(), "quarkus.goroutines." + e.getMessage());
+            }
+        }, task -> {
+            Thread t = new Thread(task, "goroutines-devui-resize");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** Turns the once-a-second {@code SCHED} log line on or off (logger {@code io.quarkiverse.goroutines.schedtrace}). */
