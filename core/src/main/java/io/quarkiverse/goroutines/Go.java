@@ -24,7 +24,7 @@ public final class Go {
 
     /** Starts {@code task} as a new goroutine (Go's {@code go} statement). */
     public static void go(Runnable task) {
-        scheduler().execute(task);
+        scheduler().go(task);
     }
 
     /**

@@ -44,6 +44,8 @@ final class Parking {
     }
 
     final Thread thread = Thread.currentThread();
+    /** The waiting G, for the scheduler's {@code ready} (platform mode); null elsewhere. */
+    private final Object waitToken = Scheduler.waitToken();
     /** 0 until one party claims the wait, then 1 (Go's {@code selectDone}). */
     @SuppressWarnings("unused")
     private volatile int claimed;
@@ -59,6 +61,7 @@ final class Parking {
     /** Completes a claimed wait with {@code w} and wakes the thread. */
     void fire(Waiter w) {
         winner = w;
+        Scheduler.ready(waitToken); // queued on the firing G's P first, then woken
         fired = true;
         LockSupport.unpark(thread);
     }

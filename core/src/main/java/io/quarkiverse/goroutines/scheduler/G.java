@@ -60,11 +60,26 @@ public final class G {
     /** The task; {@code null} while dead. */
     Runnable fn;
     volatile long createdNanos;
+    /**
+     * When the status word last changed. Written just before the CAS that changes it (see {@link #cas}), so that a
+     * reader that sees a word sees a time no older than that word's transition. Any thread that moves the word.
+     */
     volatile long lastTransitionNanos;
+    /**
+     * When this G last started running with a P: set by its M in {@code execute} and when it gets a P back after a
+     * call. sysmon measures a long run from it.
+     */
+    volatile long runningSince;
     /** Why the G is not running (Go's waitreason); {@code null} when running. */
     volatile String waitReason;
     /** The M that runs or ran this incarnation. */
     volatile M m;
+    /**
+     * Platform mode: the status word of the G while it waits in a blocking call that handed its P off (a channel
+     * wait), or 0. Set by its M after entering the call, cleared by its M on the way out; a waker that readies the G
+     * ({@code Syscalls.ready}) CASes from exactly this word, so it can only act on this very wait.
+     */
+    volatile long parkWord;
     /** For platform-mode Gs that have started: the only M that may run them (Go's lockedm). */
     volatile M lockedm;
     /** What the G serves, e.g. {@code GET /orders}, for dumps and views (Go's pprof labels); set by its own code. */
@@ -142,11 +157,22 @@ public final class G {
      */
     boolean cas(long expect, GStatus to) {
         long next = ((expect & ~LOW_BITS) + (1L << 8)) | to.ordinal();
-        if (WORD.compareAndSet(this, expect, next)) {
-            lastTransitionNanos = System.nanoTime();
-            return true;
+        // The time goes first: a reader that sees the new word must not see the time of an older one (sysmon would
+        // judge a G that has just started by the previous state's age). A failed CAS leaves a time newer than the
+        // real transition, which only makes sysmon more patient.
+        lastTransitionNanos = System.nanoTime();
+        return WORD.compareAndSet(this, expect, next);
+    }
+
+    /** The status word once its scan bit is clear (the G's own M holds it only for a few instructions). */
+    long awaitUnscanned() {
+        while (true) {
+            long w = word();
+            if (!scanning(w)) {
+                return w;
+            }
+            Thread.onSpinWait();
         }
-        return false;
     }
 
     /** CAS from exactly {@code from} (scan bit clear) to {@code to}; for owners that know the state. */
@@ -169,9 +195,9 @@ public final class G {
 
     /** Unconditional store, for a G nobody else can see (new, or just taken off a free list). */
     void setStatus(GStatus to) {
+        lastTransitionNanos = System.nanoTime();
         long w = word();
         WORD.setVolatile(this, ((w & ~LOW_BITS) + (1L << 8)) | to.ordinal());
-        lastTransitionNanos = System.nanoTime();
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.quarkiverse.goroutines.scheduler;
 /**
  * A machine: one OS thread that runs Gs while it holds a P.
  * <p>
- * Fields written only by the M's own thread: {@link #p}, {@link #curg}, {@link #spinning} (but see
- * {@link Scheduler#wakep}). {@link #nextp} is written by whoever wakes the M, before {@link Note#wakeup()}, and read
+ * Fields written only by the M's own thread: {@link #p} (through {@link #acquirep}/{@link #releasep}),
+ * {@link #curg}, {@link #syscalldepth}, {@link #spinning} (but see {@link Ms#startm}). {@link #nextp} is written by whoever
+ * wakes the M, before {@link Note#wakeup()}, and read
  * by the M after its sleep returns. An M is idle exactly when it is on the scheduler's idle-M list, parked on
  * {@link #park}.
  */
@@ -28,10 +29,42 @@ final class M {
     volatile boolean spinning;
     /** Set when the M must leave its loop (shutdown, or a failed start). */
     volatile boolean exit;
+    /**
+     * How many {@code syscall} calls of the current G are open on this M; only the outermost enters and exits the
+     * syscall, so that a nested blocking call (a channel wait inside {@code Go.syscall}) does not take the P back
+     * while the outer call still blocks. Own thread only.
+     */
+    int syscalldepth;
 
     M(long id, Scheduler sched) {
         this.id = id;
         this.sched = sched;
+    }
+
+    /**
+     * Go's {@code acquirep}: this M, which holds no P, takes {@code p}, which nobody else owns (taken off the idle
+     * list, handed over, or won back by CAS from SYSCALL). Called on the M's own thread.
+     */
+    void acquirep(P p) {
+        assert this.p == null : this + " acquirep " + p + ": already holds " + this.p;
+        assert p.m == null || p.m == this : this + " acquirep " + p + ": owned by " + p.m;
+        assert thread == null || thread == Thread.currentThread() : "acquirep off " + this + "'s thread";
+        p.m = this;
+        this.p = p;
+        p.setStatus(PStatus.RUNNING);
+    }
+
+    /**
+     * Go's {@code releasep}: this M gives up its P and returns it; the caller decides where it goes (its status is
+     * left for the caller to set). Called on the M's own thread.
+     */
+    P releasep() {
+        P mine = p;
+        assert mine != null : this + " releasep without a P";
+        assert mine.m == this : this + " releasep " + mine + " owned by " + mine.m;
+        p = null;
+        mine.m = null;
+        return mine;
     }
 
     @Override

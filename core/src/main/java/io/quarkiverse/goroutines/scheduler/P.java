@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * Invariants (see {@link PStatus} for who may change the status):
  * <ul>
- * <li>{@code status == RUNNING} ⇔ exactly one M owns the P ({@code p.m == m && m.p == p}). Only the owner touches
+ * <li>{@code status == RUNNING} ⇒ exactly one M owns the P, {@code p.m == m} and {@code m.p == p} (outside the
+ * owner's own {@code acquirep}/{@code releasep}). The converse does not hold: an M whose G a third party detached
+ * keeps {@code m.p} pointing at the P it lost (then SYSCALL, or owned by another M) until it next looks, so an M may
+ * trust {@code m.p} only while its G is RUNNING. Only the owner touches
  * the producer side of {@link #runq}, {@link #gFree}, {@link #schedtick}.</li>
  * <li>{@code status == IDLE} ⇒ the run queue is empty when the P went idle, and the P is on the idle list or held by
  * one thread that is handing it to an M.</li>
@@ -46,6 +49,9 @@ final class P {
      * stop-the-world CAS), so plain increments of the volatile never race.
      */
     volatile long syscalltick;
+    /** Go's {@code goidcache}: ids {@code [goidcache, goidcacheend)} are this P's to hand out; owner only. */
+    long goidcache;
+    long goidcacheend;
     /** Gs this P stole; owner only. */
     volatile long steals;
     /** Times the P was handed off while its G blocked; same writers as {@link #syscalltick}. */
@@ -79,6 +85,8 @@ final class P {
         /** CPU time of the P's M, and when it was read, while the schedtick stands still. */
         long cpuNanos;
         long cpuWhen;
+        /** The status word of the G last seen blocked on this P, or -1: a hand-off needs two sightings of it. */
+        long blockedWord = -1;
         /** Id of the G already reported as long-running, so that it is logged once. */
         long reportedG = -1;
     }

@@ -85,17 +85,23 @@ public record SchedSnapshot(
         int runq;
         int waiting;
         M[] ms;
-        s.lock.lock();
+        s.sched.lock.lock();
         try {
-            procs = s.gomaxprocs;
-            idle = s.npidle.get();
-            runq = s.runqsize;
-            waiting = s.nexitsyscall;
+            procs = s.sched.gomaxprocs;
+            idle = s.sched.npidle.get();
+            runq = s.sched.runqsize;
             ms = s.allm();
         } finally {
-            s.lock.unlock();
+            s.sched.lock.unlock();
         }
-        P[] allp = s.allp;
+        waiting = 0;
+        for (M m : ms) {
+            G g = m.curg;
+            if (g != null && g.lockedm == m && g.status() == GStatus.RUNNABLE) {
+                waiting++; // started, back from a call or a yield, waiting on its own M for a P
+            }
+        }
+        P[] allp = s.allp();
         List<PInfo> ps = new ArrayList<>(procs);
         long steals = 0;
         for (int i = 0; i < procs && i < allp.length; i++) {

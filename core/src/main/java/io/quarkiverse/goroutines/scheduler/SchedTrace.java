@@ -33,7 +33,7 @@ final class SchedTrace {
             b.append(']');
             return b.toString();
         }
-        b.append(" gcwaiting=").append(s.gcwaiting ? 1 : 0)
+        b.append(" gcwaiting=").append(s.sched.gcwaiting ? 1 : 0)
                 .append(" exitsyscallwaiting=").append(snap.exitsyscallWaiting());
         for (SchedSnapshot.PInfo p : snap.ps()) {
             b.append("\n  P").append(p.id()).append(": status=").append(p.status().ordinal())

@@ -32,7 +32,13 @@ final class Sysmon {
     private long lastLongRunningLog;
     private long longRunningSuppressed;
 
-    private final Scheduler sched;
+    private final Scheduler s;
+    private final Sched sched;
+    /**
+     * Tests only: while set, the loop sleeps without looking at the Ps, and a test drives {@link #pass} itself (one
+     * thread at a time, as the loop would).
+     */
+    volatile boolean paused;
     private final Note note = new Note();
     private volatile Thread thread;
     /** Set while sleeping longer than the minimum, so that wakers know a wake-up is worth it. */
@@ -41,8 +47,9 @@ final class Sysmon {
     private final boolean cpuTimeSupported;
     private long nextTrace;
 
-    Sysmon(Scheduler sched) {
-        this.sched = sched;
+    Sysmon(Scheduler s) {
+        this.s = s;
+        this.sched = s.sched;
         boolean cpu;
         try {
             cpu = threads.isThreadCpuTimeSupported();
@@ -56,10 +63,10 @@ final class Sysmon {
     }
 
     void start() {
-        Thread t = new Thread(this::loop, sched.name() + "-sysmon");
+        Thread t = new Thread(this::loop, s.name() + "-sysmon");
         t.setDaemon(true);
         thread = t;
-        Duration trace = sched.config.schedtrace();
+        Duration trace = s.config.schedtrace();
         if (trace != null) {
             nextTrace = System.nanoTime() + trace.toNanos();
         }
@@ -88,12 +95,12 @@ final class Sysmon {
     }
 
     private void loop() {
-        long min = sched.config.sysmonMinInterval().toNanos();
-        long max = sched.config.sysmonMaxInterval().toNanos();
-        long blockingQuarter = Math.min(max, sched.config.blockingThreshold().toNanos() / 4);
+        long min = s.config.sysmonMinInterval().toNanos();
+        long max = s.config.sysmonMaxInterval().toNanos();
+        long blockingQuarter = Math.min(max, s.config.blockingThreshold().toNanos() / 4);
         long delay = min;
         int idle = 0;
-        while (!sched.terminatedOrStopping()) {
+        while (!s.lifecycle.terminatedOrStopping()) {
             if (delay > blockingQuarter) {
                 sleepingLong = true; // only then is a wake-up worth its cost: with work queued it polls often anyway
             }
@@ -101,7 +108,7 @@ final class Sysmon {
             note.clear();
             sleepingLong = false;
             long now = System.nanoTime();
-            int n = pass(now);
+            int n = paused ? 0 : pass(now);
             if (n > 0) {
                 idle = 0;
                 delay = min;
@@ -116,10 +123,10 @@ final class Sysmon {
                     delay = min;
                 }
             }
-            long hits = sched.stats.mLimitHits.get();
+            long hits = s.stats.mLimitHits.get();
             if (hits != mLimitHitsSeen) {
                 mLimitHitsSeen = hits;
-                sched.reportMLimit(now);
+                s.ms.reportMLimit(now);
             }
             trace(now);
         }
@@ -128,7 +135,7 @@ final class Sysmon {
     private long mLimitHitsSeen;
 
     private boolean workQueued() {
-        if (sched.runqsize > 0 || sched.nexitsyscall > 0) {
+        if (sched.runqsize > 0) {
             return true;
         }
         P[] ps = sched.allp;
@@ -141,84 +148,108 @@ final class Sysmon {
     }
 
     private void trace(long now) {
-        Duration period = sched.config.schedtrace();
+        Duration period = s.config.schedtrace();
         if (period == null || now < nextTrace) {
             return;
         }
         nextTrace = now + period.toNanos();
         try {
-            sched.config.traceSink().accept(sched.schedtrace(sched.config.scheddetail()));
+            s.config.traceSink().accept(s.schedtrace(s.config.scheddetail()));
         } catch (RuntimeException e) {
             LOG.warning("schedtrace sink failed: " + e);
         }
     }
 
-    /** One pass over the Ps; returns how many were retaken or detached. */
+    /**
+     * One pass over the Ps (Go's {@code retake}); returns how many were retaken or detached. A P whose
+     * {@code schedtick} has stood still for {@code long-running.threshold} (Go's {@code forcePreemptNS}) has its G
+     * preempted when {@code long-running.handoff} is on, and is retaken at once if it is in a syscall, so that a G
+     * looping on short calls cannot keep it.
+     */
     int pass(long now) {
         int n = 0;
         P[] ps = sched.allp;
         int procs = sched.gomaxprocs;
+        long forcePreempt = s.config.longRunningThreshold().toNanos();
         for (int i = 0; i < procs && i < ps.length; i++) {
             P p = ps[i];
-            PStatus s = p.status();
+            PStatus st = p.status();
+            if (st != PStatus.RUNNING && st != PStatus.SYSCALL) {
+                continue;
+            }
             P.SysmonTick pd = p.sysmontick;
-            if (s == PStatus.RUNNING) {
-                long t = p.schedtick;
+            long t = p.schedtick;
+            if (pd.schedtick != t) {
+                // The P moved on: restart the clocks (and still look at the M: that is the first sighting).
+                pd.schedtick = t;
+                pd.schedwhen = now;
+                pd.cpuWhen = 0;
+                pd.blockedWord = -1;
+            }
+            boolean sysretake = now - pd.schedwhen >= forcePreempt;
+            if (st == PStatus.RUNNING) {
+                // Sample the M, its G and the G's word once: every judgement below is about this G in this state,
+                // and a detach succeeds only if the word has not moved since.
                 M m = p.m;
                 G g = m == null ? null : m.curg;
-                if (pd.schedtick != t) {
-                    // The P moved on: restart the clocks (and still look at the M: that is the first sighting).
-                    pd.schedtick = t;
-                    pd.schedwhen = now;
-                    pd.cpuWhen = 0;
-                }
-                if (g != null && m != null && checkRunning(p, m, g, now)) {
+                if (g != null && checkRunning(p, m, g, g.word(), now, sysretake)) {
                     n++;
                 }
-            } else if (s == PStatus.SYSCALL) {
-                long t = p.syscalltick;
-                if (pd.syscalltick != t) {
-                    pd.syscalltick = t;
-                    pd.syscallwhen = now;
-                    continue;
-                }
-                // Same syscall seen on two passes.
-                if (p.runq.isEmpty() && sched.nmspinning.get() + sched.npidle.get() > 0
-                        && now - pd.syscallwhen < sched.config.syscallRetakeAfter().toNanos()) {
-                    continue;
-                }
-                if (sched.retake(p)) {
-                    sched.stats.syscallRetakes.incrementAndGet();
-                    n++;
-                }
+                continue;
+            }
+            long tick = p.syscalltick;
+            if (!sysretake && pd.syscalltick != tick) {
+                pd.syscalltick = tick;
+                pd.syscallwhen = now;
+                continue;
+            }
+            // The same syscall seen on two passes, or a P that has not scheduled for a whole slice.
+            if (p.runq.isEmpty() && sched.nmspinning.get() + sched.npidle.get() > 0
+                    && now - pd.syscallwhen < s.config.syscallRetakeAfter().toNanos()) {
+                continue;
+            }
+            if (s.syscalls.retake(p)) {
+                s.stats.syscallRetakes.incrementAndGet();
+                n++;
             }
         }
         return n;
     }
 
-    /** A RUNNING P whose schedtick stands still: blocked, stuck in native code, or just long-running? */
-    private boolean checkRunning(P p, M m, G g, long now) {
+    /**
+     * A RUNNING P, with the M {@code m} that owned it, the G {@code g} it ran and {@code g}'s word {@code w}, all read
+     * at the start of the check: blocked, stuck in native code, or just long-running?
+     */
+    private boolean checkRunning(P p, M m, G g, long w, long now, boolean sysretake) {
         P.SysmonTick pd = p.sysmontick;
-        long still = now - pd.schedwhen;
-        SchedulerConfig cfg = sched.config;
-        if (g.status() != GStatus.RUNNING) {
+        SchedulerConfig cfg = s.config;
+        if (G.state(w) != GStatus.RUNNING) {
             return false;
         }
-        // A G that shares a time slice can run several Gs without a schedtick move; measure from its own start.
-        long since = Math.min(still, now - g.lastTransitionNanos);
-        if (cfg.blockingDetection() && m.thread != null && detectBlocked(p, m, g, now, since)) {
+        // A chain of Gs sharing a time slice runs several Gs without a schedtick move: judge this G by its own run.
+        long since = Math.min(now - pd.schedwhen, now - g.runningSince);
+        if (cfg.blockingDetection() && m.thread != null && detectBlocked(p, m, g, w, now, since)) {
             return true;
         }
-        if (since >= cfg.longRunningThreshold().toNanos() && pd.reportedG != g.id) {
-            pd.reportedG = g.id;
-            sched.stats.longRunningReported.incrementAndGet();
-            reportLongRunning(m, g, since, now);
-            if (cfg.longRunningHandoff() && handoff(p, g, GStatus.PREEMPTED, "preempted: long-running", since)) {
-                sched.stats.longRunningHandoffs.incrementAndGet();
+        if (sysretake && cfg.longRunningHandoff()) {
+            reportOnce(pd, m, g, since, now); // first: the stack is the G's own while it still runs here
+            if (handoff(p, m, g, w, GStatus.PREEMPTED, "preempted: long-running", since)) {
+                s.stats.longRunningHandoffs.incrementAndGet();
                 return true;
             }
         }
+        if (since >= cfg.longRunningThreshold().toNanos()) {
+            reportOnce(pd, m, g, since, now);
+        }
         return false;
+    }
+
+    private void reportOnce(P.SysmonTick pd, M m, G g, long since, long now) {
+        if (pd.reportedG != g.id) {
+            pd.reportedG = g.id;
+            s.stats.longRunningReported.incrementAndGet();
+            reportLongRunning(m, g, since, now);
+        }
     }
 
     /**
@@ -233,7 +264,7 @@ final class Sysmon {
         lastLongRunningLog = now;
         long suppressed = longRunningSuppressed;
         longRunningSuppressed = 0;
-        SchedulerConfig cfg = sched.config;
+        SchedulerConfig cfg = s.config;
         Thread t = m.thread;
         Thread vt = g.vthread; // a virtual G's frames are on its own thread, not its carrier's
         StackTraceElement[] stack = vt != null ? vt.getStackTrace()
@@ -256,24 +287,32 @@ final class Sysmon {
      * A thread that is RUNNABLE but gains almost no CPU time over a window is waiting in native code (a socket read);
      * the window is a quarter of the threshold (at least 100 µs) while work waits, the whole threshold otherwise.
      */
-    private boolean detectBlocked(P p, M m, G g, long now, long since) {
+    private boolean detectBlocked(P p, M m, G g, long w, long now, long since) {
         P.SysmonTick pd = p.sysmontick;
         Thread t = m.thread;
-        long threshold = sched.config.blockingThreshold().toNanos();
+        long threshold = s.config.blockingThreshold().toNanos();
         boolean waiting = workWaits(p);
         Thread.State ts = t.getState();
         if (ts == Thread.State.BLOCKED || ts == Thread.State.WAITING || ts == Thread.State.TIMED_WAITING) {
+            if (pd.blockedWord != w) {
+                // First sighting: a thread parked for an instant (the scheduler's own lock, a channel's lock, a
+                // logging monitor) is seen blocked too. Only the same G, in the same state word, seen blocked on
+                // the next pass as well is judged blocked (Go waits for a second sighting of a syscall too).
+                pd.blockedWord = w;
+                return false;
+            }
             // A virtual G that parks leaves its carrier, so a carrier seen blocked is pinned (or waits briefly for
             // a lock inside the JDK's or our own scheduling code): it gets the native-code window before a hand-off.
             long min = g.vthread == null ? 0 : Math.max(threshold / 4, MIN_NATIVE_WINDOW_NANOS);
             if ((waiting && since >= min) || since >= threshold) {
-                if (handoff(p, g, GStatus.SYSCALL, "blocked (" + ts + ")", since)) {
-                    sched.stats.blockedDetected.incrementAndGet();
+                if (handoff(p, m, g, w, GStatus.SYSCALL, "blocked (" + ts + ")", since)) {
+                    s.stats.blockedDetected.incrementAndGet();
                     return true;
                 }
             }
             return false;
         }
+        pd.blockedWord = -1;
         if (ts != Thread.State.RUNNABLE || !cpuTimeSupported) {
             return false;
         }
@@ -295,13 +334,13 @@ final class Sysmon {
             // Under a tenth of a core over the window: waiting in native code, unless the kernel says the thread
             // is runnable and merely waiting for a core (a busy host), which a hand-off would not help.
             if (OsThreads.state(m.tid) == 'R') {
-                sched.stats.nativeRejected.incrementAndGet();
+                s.stats.nativeRejected.incrementAndGet();
                 pd.cpuWhen = now;
                 pd.cpuNanos = cpu;
                 return false;
             }
-            if (handoff(p, g, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since)) {
-                sched.stats.nativeDetected.incrementAndGet();
+            if (handoff(p, m, g, w, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since)) {
+                s.stats.nativeDetected.incrementAndGet();
                 return true;
             }
             return false;
@@ -316,15 +355,16 @@ final class Sysmon {
         if (!p.runq.isEmpty()) {
             return true;
         }
-        return (sched.runqsize > 0 || sched.nexitsyscall > 0) && sched.npidle.get() + sched.nmspinning.get() == 0;
+        return sched.runqsize > 0 && sched.npidle.get() + sched.nmspinning.get() == 0;
     }
 
-    private boolean handoff(P p, G g, GStatus as, String reason, long since) {
-        if (!sched.detach(p, as, reason)) {
+    /** Detaches {@code g} from {@code p} if its word is still {@code w}, and hands the P off. */
+    private boolean handoff(P p, M m, G g, long w, GStatus as, String reason, long since) {
+        if (!s.syscalls.detach(p, m, g, w, as, reason)) {
             return false;
         }
-        sched.stats.recordDetection(since);
-        sched.retake(p);
+        s.stats.recordDetection(since);
+        s.syscalls.retake(p);
         return true;
     }
 }

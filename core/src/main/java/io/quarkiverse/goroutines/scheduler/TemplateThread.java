@@ -54,10 +54,10 @@ final class TemplateThread {
                 lock.unlock();
             }
             if (m != null) {
-                sched.startThread(m);
+                sched.ms.startThread(m);
                 continue;
             }
-            if (sched.terminatedOrStopping()) {
+            if (sched.lifecycle.terminatedOrStopping()) {
                 return;
             }
             note.sleep(1_000_000_000L);

@@ -27,7 +27,7 @@ final class VirtualG implements Executor {
             return;
         }
         if (continuation == g.fn) {
-            sched.ready(g);
+            sched.virtualGs.ready(g);
             return;
         }
         // A virtual thread that the G's code started (the JDK gives a new virtual thread its parent's scheduler,

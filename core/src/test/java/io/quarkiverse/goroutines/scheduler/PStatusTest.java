@@ -30,9 +30,9 @@ class PStatusTest {
             CountDownLatch done = new CountDownLatch(1);
             s.execute(() -> {
                 int p = Go.current().orElseThrow().p();
-                running.set(s.allp[p].status());
+                running.set(s.allp()[p].status());
                 try {
-                    Go.syscall(() -> inSyscall.set(s.allp[p].status()));
+                    Go.syscall(() -> inSyscall.set(s.allp()[p].status()));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -53,7 +53,7 @@ class PStatusTest {
         Schedulers.platformOnly("Go.syscall retake");
         Scheduler s = Scheduler.start(config(1).build());
         try {
-            P p = s.allp[0];
+            P p = s.allp()[0];
             CountDownLatch inCall = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             long ticksBefore = p.syscalltick;

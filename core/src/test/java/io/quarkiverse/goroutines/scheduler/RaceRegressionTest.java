@@ -152,10 +152,10 @@ class RaceRegressionTest {
                 done.countDown();
             });
             assertTrue(started.await(5, TimeUnit.SECONDS));
-            P p = s.allp[0];
+            P p = s.allp()[0];
             // What sysmon does to a blocked G, done here at a known moment.
-            Schedulers.await("the detach", Duration.ofSeconds(5), () -> s.detach(p, GStatus.SYSCALL, "test"));
-            assertTrue(s.retake(p));
+            Schedulers.await("the detach", Duration.ofSeconds(5), () -> s.syscalls.detachCurrent(p, GStatus.SYSCALL, "test"));
+            assertTrue(s.syscalls.retake(p));
             s.execute(() -> {
                 holderRunning.countDown();
                 while (releaseHolder.getCount() > 0) {

@@ -23,13 +23,13 @@ class ResizeTest {
     void shrinkMarksPsDeadAndGrowReusesThem() throws Exception {
         Scheduler s = Scheduler.start(config(3).build());
         try {
-            P p2 = s.allp[2];
+            P p2 = s.allp()[2];
             assertEquals(3, s.procs(1));
             assertEquals(PStatus.DEAD, p2.status());
-            assertEquals(PStatus.DEAD, s.allp[1].status());
+            assertEquals(PStatus.DEAD, s.allp()[1].status());
             assertEquals(1, s.snapshot().ps().size());
             assertEquals(1, s.procs(4));
-            assertSame(p2, s.allp[2], "a grown P must be the old DEAD one, reused");
+            assertSame(p2, s.allp()[2], "a grown P must be the old DEAD one, reused");
             assertTrue(p2.status() == PStatus.IDLE || p2.status() == PStatus.RUNNING, "P2 is " + p2.status());
             assertEquals(4, s.snapshot().ps().size());
             assertEquals(4, s.submit(() -> Go.maxProcs()).get(5, TimeUnit.SECONDS));

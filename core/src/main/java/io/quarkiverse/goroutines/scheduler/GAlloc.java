@@ -1,0 +1,236 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Making Gs and placing new ones (Go's {@code newproc}, {@code gfget}, {@code gfput}, the goid cache, and
+ * {@code runqput} for the caller's P).
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ * <li>{@link #ngoroutines} counts Gs made and not yet dead, and is incremented before the run state is read, so that
+ * shutdown (which sets the state, then reads the count) either waits for a G or sees it refused.</li>
+ * <li>{@link #nrunnable} counts Gs in a run queue (or about to be put in one); it bounds admission
+ * ({@code max-runnable}) for work submitted with {@code execute}. Spawns with {@code go} are never refused for it,
+ * as Go's {@code go} statement never fails.</li>
+ * <li>A P's free list and goid cache are touched only by the M that owns the P (or by {@code procresize} with the
+ * world stopped).</li>
+ * </ul>
+ */
+final class GAlloc {
+    /** Ids taken at a time by a P (Go's {@code _GoidCacheBatch}). */
+    static final int GOID_BATCH = 16;
+
+    private final Scheduler s;
+    private final Sched sched;
+    final GFreeList gFree = new GFreeList();
+    final AllGs allgs = new AllGs();
+    private final AtomicLong goidgen = new AtomicLong();
+    /** Gs in a run queue, or about to be; bounds {@code execute}. */
+    final AtomicInteger nrunnable = new AtomicInteger();
+    /** Gs made and not yet dead. */
+    final AtomicInteger ngoroutines = new AtomicInteger();
+
+    GAlloc(Scheduler s) {
+        this.s = s;
+        this.sched = s.sched;
+    }
+
+    /**
+     * Admits and starts {@code task} as a new G.
+     *
+     * @param bounded whether {@code maxRunnable} applies (work dispatched from outside; not {@code go})
+     * @throws RejectedExecutionException when shut down, or when {@code bounded} and {@code maxRunnable} Gs are
+     *         queued already
+     */
+    void spawn(Runnable task, boolean bounded) {
+        // Count the G first, then look at the run state: see the class comment.
+        ngoroutines.incrementAndGet();
+        if (sched.runState != Sched.ACCEPTING) {
+            gdead();
+            s.stats.rejected.incrementAndGet();
+            throw new RejectedExecutionException(s.name() + " scheduler is shut down");
+        }
+        int queued = nrunnable.incrementAndGet();
+        if (bounded && queued > s.config.maxRunnable()) {
+            unspawn();
+            throw new RejectedExecutionException(s.name() + " scheduler is saturated: " + s.config.maxRunnable()
+                    + " goroutines are already queued (max-runnable)");
+        }
+        if (s.virtual) {
+            s.virtualGs.newproc(task);
+        } else {
+            newproc(task);
+        }
+    }
+
+    /** Takes back the counts of a G that was admitted but could not be started. */
+    void unspawn() {
+        nrunnable.decrementAndGet();
+        s.stats.rejected.incrementAndGet();
+        gdead();
+    }
+
+    /** A G has ended (or was never started): the last one out of a shut-down scheduler stops it. */
+    void gdead() {
+        if (ngoroutines.decrementAndGet() == 0 && sched.runState == Sched.SHUTDOWN) {
+            s.lifecycle.tryTerminate();
+        }
+    }
+
+    /** Platform mode's {@code newproc}: a G for {@code fn} on the caller's P, or on the global queue. */
+    private void newproc(Runnable fn) {
+        M m = Scheduler.currentM();
+        if (m != null && m.sched == s) {
+            G cur = m.curg;
+            if (cur != null && cur.tryScan(cur.word())) {
+                // Our G still owns its P, and cannot lose it until unscan: put the new G on the P's queue.
+                try {
+                    P p = m.p;
+                    G g = gfget(p);
+                    initG(g, fn, p);
+                    p.runq.put(g, true, sched::globrunqputBatch);
+                } finally {
+                    cur.unscan();
+                }
+                s.idle.wakep();
+                return;
+            }
+        }
+        G g = gfget(null);
+        initG(g, fn, null);
+        globrunqputAndWake(g);
+    }
+
+    /**
+     * Puts {@code g} on the global queue and makes sure somebody will run it. After the scheduler has terminated a
+     * virtual G cannot get an M any more and runs on the JDK's carriers instead.
+     */
+    void globrunqputAndWake(G g) {
+        boolean orphan;
+        sched.lock.lock();
+        try {
+            orphan = sched.runState == Sched.TERMINATED && g.vthread != null;
+            if (!orphan) {
+                sched.globrunqputLocked(g);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        if (orphan) {
+            VirtualGs.runOrphan(g);
+            return;
+        }
+        s.idle.wakeForGlobal();
+    }
+
+    /**
+     * Puts a runnable {@code g} on the P of the G that runs the caller ({@code runnext} when {@code next}, as Go's
+     * {@code newproc} and {@code ready} do), or on the global queue when the caller holds no P of this scheduler.
+     */
+    void runqputCurrent(G g, boolean next) {
+        M m = Scheduler.currentM();
+        if (m != null && m.sched == s) {
+            G cur = m.curg;
+            if (cur != null && cur != g && cur.tryScan(cur.word())) {
+                // A virtual G's thread must not park while its scan bit is set (its M would wait for the bit
+                // forever), and taking the scheduler lock may park it: it spills an overflow after unscan.
+                Spill spill = Scheduler.CURRENT_M.get() == m ? null : new Spill();
+                try {
+                    m.p.runq.put(g, next, spill == null ? sched::globrunqputBatch : spill);
+                } finally {
+                    cur.unscan();
+                }
+                if (spill != null && spill.batch != null) {
+                    sched.globrunqputBatch(spill.batch);
+                }
+                s.idle.wakep();
+                return;
+            }
+        }
+        globrunqputAndWake(g);
+    }
+
+    /** An overflow batch held until the caller may take the scheduler lock. */
+    private static final class Spill implements Consumer<List<G>> {
+        List<G> batch;
+
+        @Override
+        public void accept(List<G> gs) {
+            batch = gs;
+        }
+    }
+
+    /**
+     * Readies a G taken off a free list for {@code fn} (null for a virtual G, whose continuation comes later): a new
+     * id, RUNNABLE. Nobody else can see the G yet. {@code owned} is the P the caller owns and cannot lose meanwhile
+     * (its G's scan bit is set), or null.
+     */
+    void initG(G g, Runnable fn, P owned) {
+        g.fn = fn;
+        g.id = newgoid(owned);
+        g.createdNanos = System.nanoTime();
+        g.waitReason = null;
+        g.lockedm = null;
+        g.m = null;
+        g.label = null;
+        if (fn != null) {
+            g.setStatus(GStatus.RUNNABLE);
+        }
+    }
+
+    /** A fresh goroutine id: from the cache of {@code p}, which the caller owns (Go's {@code goidcache}), or global. */
+    private long newgoid(P p) {
+        if (p == null) {
+            return goidgen.incrementAndGet();
+        }
+        if (p.goidcache == p.goidcacheend) {
+            long end = goidgen.addAndGet(GOID_BATCH);
+            p.goidcache = end - GOID_BATCH + 1;
+            p.goidcacheend = end + 1;
+        }
+        return p.goidcache++;
+    }
+
+    /** Gs made since start (an upper bound: ids cached by Ps and not yet handed out count too). */
+    long spawned() {
+        return goidgen.get();
+    }
+
+    /** Go's {@code gfget}: a dead G from {@code p}'s free list (refilled from the global one), or a new G. */
+    G gfget(P p) {
+        if (p != null) {
+            if (p.gFree.isEmpty()) {
+                gFree.refill(p.gFree, P.GFREE_KEEP);
+            }
+            G g = p.gFree.poll();
+            p.gFreeCount = p.gFree.size();
+            if (g != null) {
+                return g;
+            }
+        } else {
+            G g = gFree.get();
+            if (g != null) {
+                return g;
+            }
+        }
+        return allgs.add();
+    }
+
+    /** Go's {@code gfput}: a dead G onto {@code p}'s free list; at 64, spill to the global list down to 32. */
+    void gfput(P p, G g) {
+        if (p == null) {
+            gFree.put(g);
+            return;
+        }
+        p.gFree.push(g);
+        if (p.gFree.size() >= P.GFREE_MAX) {
+            gFree.spill(p.gFree, P.GFREE_KEEP);
+        }
+        p.gFreeCount = p.gFree.size();
+    }
+}

@@ -1,0 +1,324 @@
+package io.quarkiverse.goroutines.scheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The M loop: finding a G and running it (Go's {@code schedule}, {@code findRunnable}, {@code stealWork},
+ * {@code execute}, {@code goexit0}, {@code gcstopm}).
+ *
+ * <h2>Contract</h2>
+ * Every method here runs on an M's own thread, for that M, which holds a P on entry unless said otherwise. Only
+ * that M touches its P's {@code schedtick}, {@code sliceStart} and the producer end of its run queue.
+ *
+ * <h2>Fairness</h2>
+ * A G readied by a running G goes into {@code runnext} and inherits the current time slice, so a pair of Gs that
+ * hand work to each other runs as one. Such a chain is cut after {@link #SLICE_NANOS} when anything else waits, by
+ * sending its next G to the global queue's tail (Go's sysmon preempts it and {@code gopreempt_m} does the same).
+ * Every {@value #GLOBAL_FAIRNESS_TICKS}th tick takes a G from the global queue first.
+ */
+final class Schedule {
+    private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
+    /** Every 61st schedule tick takes a G from the global queue first (Go's fairness constant). */
+    static final int GLOBAL_FAIRNESS_TICKS = 61;
+    static final int STEAL_TRIES = 4;
+    /** A time slice shared by a chain of runnext Gs (Go's {@code forcePreemptNS}). */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Scheduler s;
+    private final Sched sched;
+    /** The random coprime visiting order of Ps for stealing; replaced by {@code procresize}. */
+    volatile StealOrder stealOrder;
+
+    Schedule(Scheduler s) {
+        this.s = s;
+        this.sched = s.sched;
+        this.stealOrder = new StealOrder(sched.gomaxprocs);
+    }
+
+    /**
+     * One round of Go's {@code schedule}: find a G and run it.
+     *
+     * @return false when the M must exit
+     */
+    boolean schedule(M m) {
+        RunQueue.Next next = findRunnable(m);
+        if (next == null) {
+            return false;
+        }
+        if (m.spinning) {
+            s.idle.resetspinning(m);
+        }
+        G g = next.g();
+        if (g.lockedm != null) {
+            // A started G waits on its own M: hand our P over and park (Go's startlockedm).
+            P p = m.p;
+            if (!next.inheritTime()) {
+                p.schedtick++;
+                p.sliceStart = System.nanoTime();
+            }
+            m.releasep();
+            p.setStatus(PStatus.IDLE);
+            Sched.handToLockedM(g, p);
+            return s.ms.stopm(m);
+        }
+        execute(m, g, next.inheritTime());
+        return true;
+    }
+
+    /**
+     * Go's {@code findRunnable}: returns a G for {@code m} to run, parking the M while there is none. Returns null
+     * when the M must exit.
+     */
+    private RunQueue.Next findRunnable(M m) {
+        while (true) {
+            P p = m.p;
+            if (p == null) {
+                return null;
+            }
+            if (sched.gcwaiting) {
+                if (!gcstopm(m)) {
+                    return null;
+                }
+                continue;
+            }
+            if (p.schedtick % GLOBAL_FAIRNESS_TICKS == 0 && sched.runqsize > 0) {
+                G g = sched.globrunqget(p, 1);
+                if (g != null) {
+                    return new RunQueue.Next(g, false);
+                }
+            }
+            RunQueue.Next local = p.runq.get();
+            if (local != null) {
+                if (local.inheritTime() && System.nanoTime() - p.sliceStart > SLICE_NANOS
+                        && (!p.runq.isEmpty() || sched.runqsize > 0)) {
+                    // A chain of Gs handing runnext to each other (spawn-and-exit, ping-pong) has used up a whole
+                    // slice while others wait: cut it, as Go's preemption does, by queueing this one globally.
+                    sched.globrunqput(local.g());
+                    continue; // the local ring, or the global queue's older Gs, come first now
+                }
+                return local;
+            }
+            if (sched.runqsize > 0) {
+                G g = sched.globrunqget(p, 0);
+                if (g != null) {
+                    return new RunQueue.Next(g, false);
+                }
+            }
+            int procs = sched.gomaxprocs;
+            if (m.spinning || 2 * sched.nmspinning.get() < procs - sched.npidle.get()) {
+                if (!m.spinning) {
+                    s.idle.becomeSpinning(m);
+                }
+                G g = stealWork(p);
+                if (g != null) {
+                    return new RunQueue.Next(g, false);
+                }
+                if (sched.gcwaiting) {
+                    continue;
+                }
+            }
+            // Nothing to do: give the P back.
+            sched.lock.lock();
+            try {
+                if (sched.gcwaiting) {
+                    continue;
+                }
+                if (sched.runqsize > 0) {
+                    return new RunQueue.Next(sched.globrunqgetLocked(p, 0), false);
+                }
+                if (!p.runq.isEmpty()) {
+                    continue; // a thief put back nothing, but runnext may have been set by a finishing G
+                }
+                if (!m.spinning && sched.needspinning) {
+                    // A wakep found work but no idle P, and relies on an M like this one to look for it.
+                    s.idle.becomeSpinning(m);
+                    continue;
+                }
+                sched.pidleputLocked(m.releasep());
+            } finally {
+                sched.lock.unlock();
+            }
+            if (m.spinning) {
+                // Decrement first, then recheck: a submitter that saw nmspinning > 0 did not wake anyone.
+                s.idle.dropspinning(m);
+                if (s.idle.anyWork()) {
+                    P again = sched.pidleget();
+                    if (again != null) {
+                        m.acquirep(again);
+                        s.idle.becomeSpinning(m);
+                        continue;
+                    }
+                }
+            }
+            if (!s.ms.stopm(m)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Go's {@code stealWork}: up to 4 rounds over all Ps in a random order with a stride coprime to {@code procs};
+     * takes half of the first non-empty queue found. Only the last round may take a victim's {@code runnext}.
+     */
+    private G stealWork(P p) {
+        P[] ps = sched.allp;
+        int procs = sched.gomaxprocs;
+        StealOrder order = stealOrder;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int round = 0; round < STEAL_TRIES; round++) {
+            boolean last = round == STEAL_TRIES - 1;
+            int pos = rnd.nextInt(order.count);
+            int inc = order.coprimes[rnd.nextInt(order.coprimes.length)];
+            for (int i = 0; i < order.count; i++, pos = (pos + inc) % order.count) {
+                if (sched.gcwaiting) {
+                    return null;
+                }
+                if (pos >= procs) {
+                    continue;
+                }
+                P victim = ps[pos];
+                if (victim == p) {
+                    continue;
+                }
+                PStatus vs = victim.status();
+                if (vs == PStatus.IDLE || vs == PStatus.DEAD) {
+                    continue;
+                }
+                if (!victim.runq.isEmpty()) {
+                    G g = p.runq.steal(victim.runq, last, vs == PStatus.RUNNING);
+                    if (g != null) {
+                        p.steals++;
+                        return g;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Go's {@code execute}: run {@code g} on {@code m}, then {@code goexit}. */
+    private void execute(M m, G g, boolean inheritTime) {
+        P p = m.p;
+        m.curg = g;
+        g.m = m;
+        long now = System.nanoTime();
+        if (!inheritTime) {
+            p.schedtick++;
+            p.sliceStart = now;
+        }
+        g.runningSince = now; // before the word (see G.lastTransitionNanos)
+        s.galloc.nrunnable.decrementAndGet();
+        if (!g.casStatus(GStatus.RUNNABLE, GStatus.RUNNING)) {
+            throw new IllegalStateException("execute: " + g + " is not runnable");
+        }
+        g.waitReason = null;
+        Thread.interrupted(); // an interrupt that arrived between Gs belongs to none of them
+        if (g.vthread != null) {
+            g.vstarted = true;
+            g.fn.run(); // the continuation: runs the virtual thread until it parks, yields or ends; never throws
+            if (!g.vdone) {
+                Thread.interrupted();
+                s.virtualGs.parkVirtual(m, g);
+                return;
+            }
+        } else {
+            try {
+                g.fn.run();
+            } catch (Throwable t) {
+                s.stats.panics.incrementAndGet();
+                LOG.log(Level.WARNING, "goroutine " + g.id + " failed; its M carries on", t);
+            }
+        }
+        Thread.interrupted(); // an interrupt meant for this G must not hit the next one
+        goexit(m, g);
+    }
+
+    /**
+     * Go's {@code goexit0}: the G is dead. If it was detached while running, its M has no P and must find one (or
+     * park) before it can schedule again.
+     */
+    private void goexit(M m, G g) {
+        long w = g.awaitUnscanned();
+        GStatus st = G.state(w);
+        while (true) {
+            if (st != GStatus.RUNNING && st != GStatus.SYSCALL && st != GStatus.PREEMPTED) {
+                throw new IllegalStateException("goexit: " + g + " in unexpected state");
+            }
+            if (g.cas(w, GStatus.DEAD)) {
+                break;
+            }
+            w = g.awaitUnscanned();
+            st = G.state(w);
+        }
+        boolean attached = st == GStatus.RUNNING;
+        g.fn = null;
+        g.task = null;
+        g.vthread = null;
+        g.lockedm = null;
+        g.m = null;
+        g.waitReason = null;
+        m.curg = null;
+        s.stats.gCompleted.incrementAndGet();
+        s.galloc.gfput(attached ? m.p : null, g);
+        s.galloc.gdead();
+        if (!attached) {
+            reattach(m);
+        }
+    }
+
+    /**
+     * An M whose G lost its P and no longer runs (finished, or parked in virtual mode): take the old P back if it is
+     * still free for the taking, else park until a P is handed to it ({@link Ms#stopm} takes an idle P itself when
+     * work is queued).
+     */
+    void reattach(M m) {
+        if (!s.syscalls.takeOldP(m) && !s.ms.stopm(m)) {
+            m.exit = true;
+        }
+    }
+
+    /** Go's {@code gcstopm}: stop-the-world is pending; give the P to it and park. */
+    private boolean gcstopm(M m) {
+        if (m.spinning) {
+            s.idle.dropspinning(m);
+        }
+        sched.lock.lock();
+        try {
+            sched.pidleputLocked(m.releasep()); // with gcwaiting set this stops the P and counts it
+        } finally {
+            sched.lock.unlock();
+        }
+        return s.ms.stopm(m);
+    }
+
+    /** The random coprime visiting order of Ps for stealing (Go's {@code randomOrder}). */
+    static final class StealOrder {
+        final int count;
+        final int[] coprimes;
+
+        StealOrder(int count) {
+            this.count = count;
+            List<Integer> c = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                if (gcd(i, count) == 1) {
+                    c.add(i);
+                }
+            }
+            this.coprimes = c.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        private static int gcd(int a, int b) {
+            while (b != 0) {
+                int t = a % b;
+                a = b;
+                b = t;
+            }
+            return a;
+        }
+    }
+}
