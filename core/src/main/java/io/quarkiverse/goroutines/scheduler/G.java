@@ -70,6 +70,11 @@ public final class G {
      * call. sysmon measures a long run from it.
      */
     volatile long runningSince;
+    /**
+     * When the G last entered a run queue (spawned, readied, or back from a call without a P), for the queueing delay
+     * that admission measures. Written by whoever queues it, before the queue publishes it.
+     */
+    long queuedNanos;
     /** Why the G is not running (Go's waitreason); {@code null} when running. */
     volatile String waitReason;
     /** The M that runs or ran this incarnation. */

@@ -56,6 +56,12 @@ final class GAlloc {
             throw new RejectedExecutionException(s.name() + " scheduler is shut down");
         }
         int queued = nrunnable.incrementAndGet();
+        if (bounded && s.admission.shedding()) {
+            unspawn();
+            s.stats.shed.incrementAndGet();
+            throw new OverloadedException(s.name() + " scheduler is overloaded: goroutines wait longer than "
+                    + s.config.admissionTarget().toMillis() + " ms for a P (admission.target)", s.admission.retryAfter());
+        }
         if (bounded && queued > s.config.maxRunnable()) {
             unspawn();
             throw new RejectedExecutionException(s.name() + " scheduler is saturated: " + s.config.maxRunnable()
@@ -173,7 +179,9 @@ final class GAlloc {
     void initG(G g, Runnable fn, P owned) {
         g.fn = fn;
         g.id = newgoid(owned);
-        g.createdNanos = System.nanoTime();
+        long now = System.nanoTime();
+        g.createdNanos = now;
+        g.queuedNanos = now;
         g.waitReason = null;
         g.lockedm = null;
         g.m = null;

@@ -87,8 +87,6 @@ final class P {
         long cpuWhen;
         /** The status word of the G last seen blocked on this P, or -1: a hand-off needs two sightings of it. */
         long blockedWord = -1;
-        /** Id of the G already reported as long-running, so that it is logged once. */
-        long reportedG = -1;
     }
 
     @Override

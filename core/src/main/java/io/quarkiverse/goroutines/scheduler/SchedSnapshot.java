@@ -24,7 +24,8 @@ public record SchedSnapshot(
         Map<GStatus, Integer> goroutinesByState,
         List<PInfo> ps,
         List<MInfo> ms,
-        Counters counters) {
+        Counters counters,
+        boolean shedding) {
 
     /** One P. */
     public record PInfo(int id, PStatus status, long schedtick, long syscalltick, long m, int runqsize,
@@ -65,7 +66,12 @@ public record SchedSnapshot(
     public record Counters(long completed, long handoffs, long syscallRetakes, long blockedDetected,
             long nativeDetected, long longRunningReported, long longRunningHandoffs, long detectNanosMax,
             long detectNanosAvg, long exitsyscallWaits, long panics, long rejected, long dropped, long mLimitHits,
-            long resizes, long steals, long spawned) {
+            long resizes, long steals, long spawned, long shed, long sheddingEpisodes) {
+
+        /** Gs that lost their P to another after holding it for a whole slice (Go's preemption). */
+        public long preemptions() {
+            return longRunningHandoffs;
+        }
     }
 
     /** Live goroutines (not dead, not idle). */
@@ -147,9 +153,9 @@ public record SchedSnapshot(
                 st.longRunningHandoffs.get(), st.detectNanosMax.get(),
                 detections == 0 ? 0 : st.detectNanosTotal.get() / detections, st.exitsyscallWaits.get(),
                 st.panics.get(), st.rejected.get(), st.dropped.get(), st.mLimitHits.get(), st.resizes.get(), steals,
-                s.spawned());
+                s.spawned(), st.shed.get(), st.sheddingEpisodes.get());
         long uptime = (System.nanoTime() - s.startNanos) / 1_000_000;
         return new SchedSnapshot(uptime, procs, idle, ms.length, idleMs, spinning, runq, waiting, byState,
-                List.copyOf(ps), List.copyOf(mis), c);
+                List.copyOf(ps), List.copyOf(mis), c, s.shedding());
     }
 }

@@ -22,6 +22,10 @@ final class SchedStats {
     final AtomicLong mLimitHits = new AtomicLong();
     final AtomicLong resizes = new AtomicLong();
     final AtomicLong gCompleted = new AtomicLong();
+    /** Work refused because Gs waited too long for a P (admission by queueing delay). */
+    final AtomicLong shed = new AtomicLong();
+    /** Times the scheduler began to shed. */
+    final AtomicLong sheddingEpisodes = new AtomicLong();
 
     long completed() {
         return gCompleted.get();

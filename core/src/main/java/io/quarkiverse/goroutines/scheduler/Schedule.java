@@ -54,19 +54,21 @@ final class Schedule {
             s.idle.resetspinning(m);
         }
         G g = next.g();
+        long now = System.nanoTime();
+        s.admission.dequeued(now - g.queuedNanos, now);
         if (g.lockedm != null) {
             // A started G waits on its own M: hand our P over and park (Go's startlockedm).
             P p = m.p;
             if (!next.inheritTime()) {
                 p.schedtick++;
-                p.sliceStart = System.nanoTime();
+                p.sliceStart = now;
             }
             m.releasep();
             p.setStatus(PStatus.IDLE);
             Sched.handToLockedM(g, p);
             return s.ms.stopm(m);
         }
-        execute(m, g, next.inheritTime());
+        execute(m, g, next.inheritTime(), now);
         return true;
     }
 
@@ -143,6 +145,7 @@ final class Schedule {
             } finally {
                 sched.lock.unlock();
             }
+            s.admission.drained();
             if (m.spinning) {
                 // Decrement first, then recheck: a submitter that saw nmspinning > 0 did not wake anyone.
                 s.idle.dropspinning(m);
@@ -202,11 +205,10 @@ final class Schedule {
     }
 
     /** Go's {@code execute}: run {@code g} on {@code m}, then {@code goexit}. */
-    private void execute(M m, G g, boolean inheritTime) {
+    private void execute(M m, G g, boolean inheritTime, long now) {
         P p = m.p;
         m.curg = g;
         g.m = m;
-        long now = System.nanoTime();
         if (!inheritTime) {
             p.schedtick++;
             p.sliceStart = now;

@@ -66,6 +66,8 @@ public final class Scheduler extends AbstractExecutorService {
     final ProcResize resize;
     final Lifecycle lifecycle;
     final Sysmon sysmon;
+    final Admission admission;
+    final Reports reports;
 
     private Scheduler(SchedulerConfig config) {
         this.config = config;
@@ -84,6 +86,8 @@ public final class Scheduler extends AbstractExecutorService {
             LOG.warning(config.name() + " scheduler: virtual mode is not available, running in platform mode: "
                     + unavailable);
         }
+        this.admission = new Admission(config, stats);
+        this.reports = new Reports(this);
         this.idle = new Idle(this);
         this.sysmon = new Sysmon(this);
         this.ms = new Ms(this);
@@ -148,6 +152,7 @@ public final class Scheduler extends AbstractExecutorService {
      *
      * @throws RejectedExecutionException when the scheduler is shut down, or when {@code maxRunnable} Gs are
      *         already queued
+     * @throws OverloadedException while the scheduler sheds load (see {@link #shedding()})
      */
     @Override
     public void execute(Runnable task) {
@@ -286,6 +291,14 @@ public final class Scheduler extends AbstractExecutorService {
     /** Live goroutines: made and not yet dead (Go's {@code runtime.NumGoroutine}). */
     public int numGoroutine() {
         return Math.max(0, galloc.ngoroutines.get());
+    }
+
+    /**
+     * Whether the scheduler sheds load: Gs have waited longer than {@code admission.target} for a P for a whole
+     * {@code admission.interval}, so {@link #execute} refuses new work with {@link OverloadedException}.
+     */
+    public boolean shedding() {
+        return admission.shedding();
     }
 
     /** A snapshot of Ps, Ms, Gs by state, queues and counters. Cheap enough to take many times a second. */

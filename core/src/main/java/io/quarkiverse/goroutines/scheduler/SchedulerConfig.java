@@ -39,6 +39,11 @@ public final class SchedulerConfig {
     private final Duration shutdownTimeout;
     private final ThreadFactory threadFactory;
     private final SchedulerMode mode;
+    private final Duration reportAfter;
+    private final boolean admission;
+    private final Duration admissionTarget;
+    private final Duration admissionInterval;
+    private final String goroutineNamePrefix;
 
     private SchedulerConfig(Builder b) {
         this.name = b.name;
@@ -58,6 +63,11 @@ public final class SchedulerConfig {
         this.shutdownTimeout = b.shutdownTimeout;
         this.threadFactory = b.threadFactory != null ? b.threadFactory : defaultThreadFactory(b.name);
         this.mode = b.mode;
+        this.reportAfter = b.reportAfter;
+        this.admission = b.admission;
+        this.admissionTarget = b.admissionTarget;
+        this.admissionInterval = b.admissionInterval;
+        this.goroutineNamePrefix = b.goroutineNamePrefix;
     }
 
     public static Builder builder() {
@@ -84,6 +94,11 @@ public final class SchedulerConfig {
         b.shutdownTimeout = shutdownTimeout;
         b.threadFactory = threadFactory;
         b.mode = mode;
+        b.reportAfter = reportAfter;
+        b.admission = admission;
+        b.admissionTarget = admissionTarget;
+        b.admissionInterval = admissionInterval;
+        b.goroutineNamePrefix = goroutineNamePrefix;
         return b;
     }
 
@@ -172,6 +187,34 @@ public final class SchedulerConfig {
         return mode;
     }
 
+    /**
+     * Age past which a G that has not ended (running, blocked in a call, parked or queued) is reported once in the
+     * log; {@link Duration#ZERO} for never.
+     */
+    public Duration reportAfter() {
+        return reportAfter;
+    }
+
+    /** Whether new work is refused while Gs wait too long for a P (see {@link #admissionTarget()}). */
+    public boolean admission() {
+        return admission;
+    }
+
+    /** The queueing delay that, exceeded without a break for {@link #admissionInterval()}, makes the scheduler shed. */
+    public Duration admissionTarget() {
+        return admissionTarget;
+    }
+
+    /** How long the queueing delay must stay above {@link #admissionTarget()} before new work is refused. */
+    public Duration admissionInterval() {
+        return admissionInterval;
+    }
+
+    /** The name of a virtual G's thread is this prefix and the G's id (virtual mode). */
+    public String goroutineNamePrefix() {
+        return goroutineNamePrefix;
+    }
+
     @Override
     public String toString() {
         return "procs=" + procs + ", max-threads=" + maxThreads + ", max-runnable=" + maxRunnable
@@ -201,7 +244,7 @@ public final class SchedulerConfig {
         private boolean blockingDetection = true;
         private Duration blockingThreshold = Duration.ofMillis(1);
         private Duration longRunningThreshold = Duration.ofMillis(10);
-        private boolean longRunningHandoff = false;
+        private boolean longRunningHandoff = true;
         private Duration schedtrace;
         private boolean scheddetail;
         private Consumer<String> traceSink = line -> java.util.logging.Logger.getLogger("io.quarkiverse.goroutines.schedtrace")
@@ -209,6 +252,11 @@ public final class SchedulerConfig {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private ThreadFactory threadFactory;
         private SchedulerMode mode = SchedulerMode.AUTO;
+        private Duration reportAfter = Duration.ofSeconds(5);
+        private boolean admission = true;
+        private Duration admissionTarget = Duration.ofMillis(100);
+        private Duration admissionInterval = Duration.ofSeconds(1);
+        private String goroutineNamePrefix = "goroutine-";
 
         private Builder() {
         }
@@ -301,6 +349,32 @@ public final class SchedulerConfig {
             return this;
         }
 
+        /** @param after age past which a G that has not ended is reported once; {@link Duration#ZERO} for never */
+        public Builder reportAfter(Duration after) {
+            this.reportAfter = after;
+            return this;
+        }
+
+        public Builder admission(boolean on) {
+            this.admission = on;
+            return this;
+        }
+
+        public Builder admissionTarget(Duration d) {
+            this.admissionTarget = d;
+            return this;
+        }
+
+        public Builder admissionInterval(Duration d) {
+            this.admissionInterval = d;
+            return this;
+        }
+
+        public Builder goroutineNamePrefix(String prefix) {
+            this.goroutineNamePrefix = Objects.requireNonNull(prefix, "goroutineNamePrefix");
+            return this;
+        }
+
         /**
          * Checks every value and builds.
          *
@@ -320,6 +394,9 @@ public final class SchedulerConfig {
                 checkRange("schedtrace", schedtrace, Duration.ofMillis(10), Duration.ofHours(1));
             }
             checkRange("shutdown.timeout", shutdownTimeout, Duration.ZERO, Duration.ofHours(1));
+            checkRange("report.after", reportAfter, Duration.ZERO, Duration.ofDays(1));
+            checkRange("admission.target", admissionTarget, Duration.ofMillis(1), Duration.ofMinutes(10));
+            checkRange("admission.interval", admissionInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
             return new SchedulerConfig(this);
         }
 

@@ -188,6 +188,7 @@ final class Syscalls {
         }
         g.waitReason = reason;
         g.lockedm = m;
+        g.queuedNanos = System.nanoTime();
     }
 
     /** Parks {@code m}, which holds no P, until a P is handed to it for its started G {@code g}, then runs on. */
@@ -224,6 +225,7 @@ final class Syscalls {
         }
         g.waitReason = "ready";
         g.lockedm = lm;
+        g.queuedNanos = System.nanoTime();
         s.galloc.runqputCurrent(g, true);
     }
 
@@ -277,6 +279,7 @@ final class Syscalls {
             if (g.cas(w, GStatus.RUNNABLE)) {
                 g.waitReason = "yield";
                 g.lockedm = m;
+                g.queuedNanos = System.nanoTime();
                 m.releasep();
                 p.setStatus(PStatus.IDLE);
                 sched.globrunqput(g); // behind the queued work; whoever takes it hands its P to our M

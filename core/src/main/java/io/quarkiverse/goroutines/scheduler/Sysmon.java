@@ -3,8 +3,6 @@ package io.quarkiverse.goroutines.scheduler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -16,8 +14,10 @@ import java.util.logging.Logger;
  * or RUNNABLE without gaining CPU time (a native read), is treated as in a syscall: its G is detached and the P
  * handed off, at once when work waits that nobody else can take, else once {@code schedtick} has stood still for
  * {@code blockingThreshold}.</li>
- * <li><b>Report long runs</b>: a G running past {@code longRunningThreshold} (Go's {@code forcePreemptNS}) is logged
- * once with its stack, and optionally detached as if preempted.</li>
+ * <li><b>Preempt</b>: a P whose {@code schedtick} has stood still for {@code longRunningThreshold} (Go's
+ * {@code forcePreemptNS}) has its G detached as PREEMPTED (with {@code longRunningHandoff}, the default), silently:
+ * the G runs on without the P and takes one back as after a syscall.</li>
+ * <li><b>Report</b> Gs that have not ended after {@code reportAfter}, once a second ({@link Reports}).</li>
  * <li>Print {@code SCHED} trace lines every {@code schedtrace}.</li>
  * </ul>
  * It sleeps 20 µs, doubling after 50 idle passes up to {@code sysmonMaxInterval}; a pass that retakes resets the
@@ -28,9 +28,6 @@ final class Sysmon {
     private static final Logger LOG = Logger.getLogger(Sysmon.class.getName());
     private static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
     private static final long MIN_NATIVE_WINDOW_NANOS = 100_000;
-    private static final long LONG_RUNNING_LOG_INTERVAL_NANOS = 10_000_000_000L;
-    private long lastLongRunningLog;
-    private long longRunningSuppressed;
 
     private final Scheduler s;
     private final Sched sched;
@@ -129,6 +126,7 @@ final class Sysmon {
                 s.ms.reportMLimit(now);
             }
             trace(now);
+            s.reports.maybeCheck(now);
         }
     }
 
@@ -231,51 +229,12 @@ final class Sysmon {
         if (cfg.blockingDetection() && m.thread != null && detectBlocked(p, m, g, w, now, since)) {
             return true;
         }
-        if (sysretake && cfg.longRunningHandoff()) {
-            reportOnce(pd, m, g, since, now); // first: the stack is the G's own while it still runs here
-            if (handoff(p, m, g, w, GStatus.PREEMPTED, "preempted: long-running", since)) {
-                s.stats.longRunningHandoffs.incrementAndGet();
-                return true;
-            }
-        }
-        if (since >= cfg.longRunningThreshold().toNanos()) {
-            reportOnce(pd, m, g, since, now);
+        if (sysretake && cfg.longRunningHandoff()
+                && handoff(p, m, g, w, GStatus.PREEMPTED, "preempted: long-running", since)) {
+            s.stats.longRunningHandoffs.incrementAndGet(); // silent: routine, counted (Go preempts without a word)
+            return true;
         }
         return false;
-    }
-
-    private void reportOnce(P.SysmonTick pd, M m, G g, long since, long now) {
-        if (pd.reportedG != g.id) {
-            pd.reportedG = g.id;
-            s.stats.longRunningReported.incrementAndGet();
-            reportLongRunning(m, g, since, now);
-        }
-    }
-
-    /**
-     * Logs a long-running G with its stack: each G once, and at most one report every 10 s so that an endpoint that
-     * is simply slow does not flood the log; the reports left out are counted in the next one.
-     */
-    private void reportLongRunning(M m, G g, long since, long now) {
-        if (lastLongRunningLog != 0 && now - lastLongRunningLog < LONG_RUNNING_LOG_INTERVAL_NANOS) {
-            longRunningSuppressed++;
-            return;
-        }
-        lastLongRunningLog = now;
-        long suppressed = longRunningSuppressed;
-        longRunningSuppressed = 0;
-        SchedulerConfig cfg = s.config;
-        Thread t = m.thread;
-        Thread vt = g.vthread; // a virtual G's frames are on its own thread, not its carrier's
-        StackTraceElement[] stack = vt != null ? vt.getStackTrace()
-                : t == null ? new StackTraceElement[0] : t.getStackTrace();
-        LOG.warning("goroutine " + g.id + " on " + (t == null ? "?" : t.getName()) + " has held its P for "
-                + TimeUnit.NANOSECONDS.toMillis(since) + " ms without yielding (thread "
-                + (t == null ? "?" : t.getState()) + "; long-running.threshold="
-                + cfg.longRunningThreshold().toMillis() + " ms)"
-                + (cfg.longRunningHandoff() ? "; its P is handed off" : "")
-                + (suppressed > 0 ? "; " + suppressed + " more long-running goroutines since the last report" : "")
-                + "\n\tat " + String.join("\n\tat ", Arrays.stream(stack).map(String::valueOf).toList()));
     }
 
     /**

@@ -44,6 +44,7 @@ final class VirtualGs {
         }
         try {
             Thread t = VirtualThreads.unstarted(g.vbuilder, () -> run(g));
+            t.setName(s.config.goroutineNamePrefix() + g.id); // shown as the thread of the G's log lines
             g.vthread = t;
             g.vregistrar = Thread.currentThread();
             t.start(); // calls VirtualG.execute once, which records the continuation in g.fn
@@ -110,6 +111,7 @@ final class VirtualGs {
      */
     private void enqueueReady(G g, P tailOf) {
         g.waitReason = null;
+        g.queuedNanos = System.nanoTime();
         s.galloc.nrunnable.incrementAndGet();
         if (g.yielding) {
             s.galloc.globrunqputAndWake(g);

@@ -19,7 +19,16 @@ final class Schedulers {
      */
     static final SchedulerMode MODE = SchedulerMode.valueOf(System.getProperty("goroutines.test.mode", "PLATFORM"));
 
+    /**
+     * A test scheduler in the suite's mode. Preemption is off, so that a G that spins ({@link #holdP}) keeps its P
+     * for as long as a test needs; tests of preemption switch it on, and {@link #defaults} keeps every default.
+     */
     static SchedulerConfig.Builder config(int procs) {
+        return defaults(procs).longRunningHandoff(false);
+    }
+
+    /** A test scheduler in the suite's mode with every other setting at its default. */
+    static SchedulerConfig.Builder defaults(int procs) {
         return SchedulerConfig.builder().name("test").procs(procs).mode(MODE);
     }
 
