@@ -61,13 +61,9 @@ public final class G {
     Runnable fn;
     volatile long createdNanos;
     /**
-     * When the status word last changed. Written just before the CAS that changes it (see {@link #cas}), so that a
-     * reader that sees a word sees a time no older than that word's transition. Any thread that moves the word.
-     */
-    volatile long lastTransitionNanos;
-    /**
-     * When this G last started running with a P: set by its M in {@code execute} and when it gets a P back after a
-     * call. sysmon measures a long run from it.
+     * When this G last started running with a P: set by its M in {@link #startRunning}, just before the word says
+     * RUNNING, so that a reader that sees a RUNNING word sees this run's time, never an earlier run's. sysmon judges
+     * a long run or a block by it.
      */
     volatile long runningSince;
     /**
@@ -162,11 +158,17 @@ public final class G {
      */
     boolean cas(long expect, GStatus to) {
         long next = ((expect & ~LOW_BITS) + (1L << 8)) | to.ordinal();
-        // The time goes first: a reader that sees the new word must not see the time of an older one (sysmon would
-        // judge a G that has just started by the previous state's age). A failed CAS leaves a time newer than the
-        // real transition, which only makes sysmon more patient.
-        lastTransitionNanos = System.nanoTime();
         return WORD.compareAndSet(this, expect, next);
+    }
+
+    /**
+     * Moves the word from {@code expect} to RUNNING, the G having got a P at {@code now}. The time goes first: sysmon
+     * must not judge a G that has just started by an earlier run's age. A failed CAS leaves a time newer than the
+     * real start, which only makes sysmon more patient. Only the G's own M calls this.
+     */
+    boolean startRunning(long expect, long now) {
+        runningSince = now;
+        return cas(expect, GStatus.RUNNING);
     }
 
     /** The status word once its scan bit is clear (the G's own M holds it only for a few instructions). */
@@ -200,7 +202,6 @@ public final class G {
 
     /** Unconditional store, for a G nobody else can see (new, or just taken off a free list). */
     void setStatus(GStatus to) {
-        lastTransitionNanos = System.nanoTime();
         long w = word();
         WORD.setVolatile(this, ((w & ~LOW_BITS) + (1L << 8)) | to.ordinal());
     }

@@ -17,8 +17,9 @@ import java.util.logging.Logger;
  *
  * <h2>Fairness</h2>
  * A G readied by a running G goes into {@code runnext} and inherits the current time slice, so a pair of Gs that
- * hand work to each other runs as one. Such a chain is cut after {@link #SLICE_NANOS} when anything else waits, by
- * sending its next G to the global queue's tail (Go's sysmon preempts it and {@code gopreempt_m} does the same).
+ * hand work to each other runs as one. Such a chain is cut after {@link #SLICE_NANOS} when anything else waits (Go's
+ * sysmon preempts it): its next G goes to the tail of the global queue, as Go's {@code gopreempt_m} sends a preempted
+ * G there, so that a G woken by a thread with no P (a timer) waits about a slice, not 61 of them.
  * Every {@value #GLOBAL_FAIRNESS_TICKS}th tick takes a G from the global queue first.
  */
 final class Schedule {
@@ -99,7 +100,7 @@ final class Schedule {
                 if (local.inheritTime() && System.nanoTime() - p.sliceStart > SLICE_NANOS
                         && (!p.runq.isEmpty() || sched.runqsize > 0)) {
                     // A chain of Gs handing runnext to each other (spawn-and-exit, ping-pong) has used up a whole
-                    // slice while others wait: cut it, as Go's preemption does, by queueing this one globally.
+                    // slice while others wait: cut it, as Go's preemption does (gopreempt_m queues the G globally).
                     sched.globrunqput(local.g());
                     continue; // the local ring, or the global queue's older Gs, come first now
                 }
@@ -213,9 +214,9 @@ final class Schedule {
             p.schedtick++;
             p.sliceStart = now;
         }
-        g.runningSince = now; // before the word (see G.lastTransitionNanos)
         s.galloc.nrunnable.decrementAndGet();
-        if (!g.casStatus(GStatus.RUNNABLE, GStatus.RUNNING)) {
+        long w = g.word();
+        if (G.state(w) != GStatus.RUNNABLE || G.scanning(w) || !g.startRunning(w, now)) {
             throw new IllegalStateException("execute: " + g + " is not runnable");
         }
         g.waitReason = null;

@@ -167,10 +167,10 @@ final class Syscalls {
 
     /** The G of this M has a P again (or, when stopping, runs on without one). */
     private static void toRunning(G g) {
-        g.runningSince = System.nanoTime(); // before the word: sysmon must not judge the new run by the old time
+        long now = System.nanoTime();
         while (true) {
             long w = g.word();
-            if (G.state(w) == GStatus.RUNNING || g.cas(w, GStatus.RUNNING)) {
+            if (G.state(w) == GStatus.RUNNING || g.startRunning(w, now)) {
                 g.waitReason = null;
                 return;
             }
