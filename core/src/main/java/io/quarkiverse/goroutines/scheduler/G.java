@@ -171,6 +171,25 @@ public final class G {
         return cas(expect, GStatus.RUNNING);
     }
 
+    /**
+     * The G's own M takes it off the M, to DEAD ({@code goexit}) or WAITING ({@code park_m}), from RUNNING, SYSCALL
+     * or PREEMPTED, waiting out a scan bit.
+     *
+     * @return whether the G still held its P (it was RUNNING, not detached)
+     */
+    boolean leaveM(GStatus to) {
+        while (true) {
+            long w = awaitUnscanned();
+            GStatus st = state(w);
+            if (st != GStatus.RUNNING && st != GStatus.SYSCALL && st != GStatus.PREEMPTED) {
+                throw new IllegalStateException(to + ": " + this + " in unexpected state");
+            }
+            if (cas(w, to)) {
+                return st == GStatus.RUNNING;
+            }
+        }
+    }
+
     /** The status word once its scan bit is clear (the G's own M holds it only for a few instructions). */
     long awaitUnscanned() {
         while (true) {

@@ -246,19 +246,7 @@ final class Schedule {
      * park) before it can schedule again.
      */
     private void goexit(M m, G g) {
-        long w = g.awaitUnscanned();
-        GStatus st = G.state(w);
-        while (true) {
-            if (st != GStatus.RUNNING && st != GStatus.SYSCALL && st != GStatus.PREEMPTED) {
-                throw new IllegalStateException("goexit: " + g + " in unexpected state");
-            }
-            if (g.cas(w, GStatus.DEAD)) {
-                break;
-            }
-            w = g.awaitUnscanned();
-            st = G.state(w);
-        }
-        boolean attached = st == GStatus.RUNNING;
+        boolean attached = g.leaveM(GStatus.DEAD);
         g.fn = null;
         g.task = null;
         g.vthread = null;

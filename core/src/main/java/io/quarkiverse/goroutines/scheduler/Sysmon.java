@@ -275,6 +275,11 @@ final class Sysmon {
         if (ts != Thread.State.RUNNABLE || !cpuTimeSupported) {
             return false;
         }
+        long window = now - pd.cpuWhen;
+        long needed = waiting ? Math.max(threshold / 4, MIN_NATIVE_WINDOW_NANOS) : threshold;
+        if (pd.cpuWhen != 0 && window < needed) {
+            return false; // the window is not over: reading the thread's CPU time (a system call) can wait
+        }
         long cpu = threads.getThreadCpuTime(t.getId());
         if (cpu < 0) {
             return false;
@@ -282,11 +287,6 @@ final class Sysmon {
         if (pd.cpuWhen == 0) {
             pd.cpuWhen = now;
             pd.cpuNanos = cpu;
-            return false;
-        }
-        long window = now - pd.cpuWhen;
-        long needed = waiting ? Math.max(threshold / 4, MIN_NATIVE_WINDOW_NANOS) : threshold;
-        if (window < needed) {
             return false;
         }
         if ((cpu - pd.cpuNanos) * 10 < window) {

@@ -130,20 +130,8 @@ final class VirtualGs {
      * A detached G (SYSCALL, PREEMPTED) parks the same way, and its M then needs a P again. Runs on {@code m}.
      */
     void parkVirtual(M m, G g) {
-        long w = g.awaitUnscanned();
-        GStatus st = G.state(w);
         g.waitReason = "park";
-        while (true) {
-            if (st != GStatus.RUNNING && st != GStatus.SYSCALL && st != GStatus.PREEMPTED) {
-                throw new IllegalStateException("park: " + g + " in unexpected state");
-            }
-            if (g.cas(w, GStatus.WAITING)) {
-                break;
-            }
-            w = g.awaitUnscanned();
-            st = G.state(w);
-        }
-        boolean attached = st == GStatus.RUNNING;
+        boolean attached = g.leaveM(GStatus.WAITING);
         m.curg = null;
         if (g.readyPending.compareAndSet(true, false) && g.casStatus(GStatus.WAITING, GStatus.RUNNABLE)) {
             // m.curg is null now, so without a P of its own the G goes to the global queue
