@@ -63,13 +63,21 @@ class GoroutinesProcessor {
     }
 
     /**
+     * The module name of the core library (the {@code Automatic-Module-Name} of its jar), which makes the
+     * reflective call that needs {@code java.lang} open.
+     */
+    static final String CORE_MODULE = "io.quarkiverse.goroutines.core";
+
+    /**
      * Virtual mode builds virtual threads on the scheduler through a JDK constructor that is not public: open
-     * {@code java.base/java.lang} to the extension (the unnamed module on the class path) at every launch, so that
-     * users add no JVM flag. Harmless in platform mode.
+     * {@code java.base/java.lang} to the core library at every launch, so that users add no JVM flag. As Quarkus does
+     * for its own libraries, the item names the library's module; the library sits on the class path, in the unnamed
+     * module, so Quarkus opens the package to the unnamed module (the runnable jar's manifest gets
+     * {@code Add-Opens: java.base/java.lang}, which means {@code ALL-UNNAMED}). Harmless in platform mode.
      */
     @BuildStep
     ModuleOpenBuildItem openJavaLang() {
-        return new ModuleOpenBuildItem("java.base", "io.quarkiverse.goroutines.core", "java.lang");
+        return new ModuleOpenBuildItem("java.base", CORE_MODULE, "java.lang");
     }
 
     /** Runs after Vert.x installed its own Mutiny executor (it produced {@link CoreVertxBuildItem}). */
