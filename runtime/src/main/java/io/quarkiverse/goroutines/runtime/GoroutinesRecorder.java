@@ -9,6 +9,7 @@ import org.jboss.threads.ContextHandler;
 import io.quarkiverse.goroutines.Go;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 import io.quarkiverse.goroutines.scheduler.SchedulerConfig;
+import io.quarkiverse.goroutines.scheduler.SchedulerMode;
 import io.quarkiverse.goroutines.scheduler.ShutdownReport;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.RuntimeValue;
@@ -54,6 +55,9 @@ public class GoroutinesRecorder {
                 sc.blockingDetection() ? human(sc.blockingThreshold()) : "off",
                 human(sc.longRunningThreshold()), sc.longRunningHandoff() ? " (handoff)" : "",
                 sc.schedtrace() == null ? "off" : human(sc.schedtrace()));
+        if (c.mode() == SchedulerMode.AUTO && scheduler.mode() == SchedulerMode.PLATFORM) {
+            LOG.warn(fallbackWarning(scheduler.modeReason()));
+        }
 
         // Runs before Vert.x is closed (tasks run in reverse order): queued and running Gs can still answer.
         shutdown.addShutdownTask(() -> {
@@ -71,6 +75,19 @@ public class GoroutinesRecorder {
             drain(scheduler, sc);
             Go.setDefaultScheduler(previousDefault);
         });
+    }
+
+    /**
+     * The one warning for {@code mode=auto} running platform mode: why, what it costs, and the two ways out. Logged
+     * at each start (once per application start), never per G.
+     */
+    static String fallbackWarning(String reason) {
+        String fix = Runtime.version().feature() < 21 ? "run on Java 21 or later"
+                : "start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED (the runnable jar's manifest and "
+                        + "Quarkus's dev and test launchers add it; a launcher of your own must too)";
+        return "Goroutines: quarkus.goroutines.mode=auto fell back to platform mode: " + reason
+                + ". Each blocked G holds an OS thread in this mode. For virtual mode, " + fix
+                + "; to choose platform mode and silence this warning, set quarkus.goroutines.mode=platform";
     }
 
     /** Stops accepting Gs, lets queued and running ones finish within the timeout, and says how it went. */
