@@ -19,6 +19,7 @@ import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.builditem.ModuleOpenBuildItem;
 import io.quarkus.deployment.builditem.ServiceStartBuildItem;
 import io.quarkus.deployment.builditem.ShutdownContextBuildItem;
+import io.quarkus.deployment.builditem.ShutdownListenerBuildItem;
 import io.quarkus.deployment.builditem.ThreadFactoryBuildItem;
 import io.quarkus.vertx.core.deployment.CoreVertxBuildItem;
 
@@ -54,10 +55,12 @@ class GoroutinesProcessor {
     void start(GoroutinesRecorder recorder, ShutdownContextBuildItem shutdown,
             ExecutorBuildItem stockPool, Optional<ThreadFactoryBuildItem> threadFactory,
             Optional<ContextHandlerBuildItem> contextHandler, LaunchModeBuildItem launchMode,
-            BuildProducer<ServiceStartBuildItem> serviceStart, BuildProducer<SchedulerStartedBuildItem> started) {
-        recorder.start(shutdown, launchMode.getLaunchMode(),
+            BuildProducer<ServiceStartBuildItem> serviceStart, BuildProducer<SchedulerStartedBuildItem> started,
+            BuildProducer<ShutdownListenerBuildItem> shutdownListeners) {
+        // the listener marks when Quarkus begins to shut down: the drain fits in what is left of its budget
+        shutdownListeners.produce(new ShutdownListenerBuildItem(recorder.start(shutdown, launchMode.getLaunchMode(),
                 threadFactory.map(ThreadFactoryBuildItem::getThreadFactory).orElse(null),
-                contextHandler.map(ContextHandlerBuildItem::contextHandler).orElse(null));
+                contextHandler.map(ContextHandlerBuildItem::contextHandler).orElse(null))));
         serviceStart.produce(new ServiceStartBuildItem(FEATURE));
         started.produce(new SchedulerStartedBuildItem());
     }
