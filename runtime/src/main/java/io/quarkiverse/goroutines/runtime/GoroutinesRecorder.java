@@ -122,16 +122,9 @@ public class GoroutinesRecorder {
                 report.stillRunning());
     }
 
-    /** {@code 20us}, {@code 10ms}, {@code 3s}: the units users write in application.properties. */
+    /** {@code 20us}, {@code 10ms}, {@code 3s}: durations as the docs write them. */
     static String human(Duration d) {
-        long nanos = d.toNanos();
-        if (nanos % 1_000_000_000L == 0) {
-            return nanos / 1_000_000_000L + "s";
-        }
-        if (nanos % 1_000_000L == 0) {
-            return nanos / 1_000_000L + "ms";
-        }
-        return nanos / 1_000L + "us";
+        return SchedulerConfig.format(d);
     }
 
     /** Mutiny's default executor ({@code emitOn}, {@code runSubscriptionOn} without an executor) runs Gs. */
