@@ -45,7 +45,7 @@ public class GoroutineDumpHandler implements Handler<RoutingContext> {
     private static final Set<String> PARAMETERS = Set.of("format", "limit", "state");
     private static final String ALLOWED_STATES = java.util.Arrays.toString(GStatus.values()).toLowerCase(Locale.ROOT);
 
-    /** True while a dump is being taken; set by the event loop that accepts it, cleared by the dump thread. */
+    /** True from the acceptance of a dump to its completion; both on the management interface's event loop. */
     private final AtomicBoolean busy = new AtomicBoolean();
     /** Made on the first dump, on an event loop; read only by event loops. */
     private volatile WorkerExecutor pool;
@@ -70,13 +70,8 @@ public class GoroutineDumpHandler implements Handler<RoutingContext> {
             return;
         }
         Scheduler scheduler = go.scheduler();
-        pool(rc).<Dump> executeBlocking(() -> {
-            try {
-                return Dump.take(scheduler, request);
-            } finally {
-                busy.set(false);
-            }
-        }, false).onComplete(done -> {
+        pool(rc).<Dump> executeBlocking(() -> Dump.take(scheduler, request), false).onComplete(done -> {
+            busy.set(false); // on every outcome, a refused task included
             if (done.failed()) {
                 rc.fail(done.cause());
                 return;

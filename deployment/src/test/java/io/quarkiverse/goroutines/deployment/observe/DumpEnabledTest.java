@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.goroutines.Go;
 import io.quarkiverse.goroutines.deployment.devui.LoadResource;
 import io.quarkiverse.goroutines.runtime.Goroutines;
 import io.quarkiverse.goroutines.scheduler.GStatus;
@@ -72,14 +74,31 @@ class DumpEnabledTest {
     }
 
     @Test
-    void limitCutsTheListAndSaysSo() {
-        Response r = given().get(DUMP + "?limit=1").then().statusCode(200).contentType("text/plain; charset=utf-8")
-                .extract().response();
-        String text = r.asString();
-        assertEquals(1, text.split("\ngoroutine ", -1).length, text);
-        if (Goroutines.executor().scheduler().numGoroutine() > 1) {
+    void limitCutsTheListAndSaysSo() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch parked = new CountDownLatch(3);
+        try {
+            for (int i = 0; i < 3; i++) {
+                Go.go(() -> {
+                    parked.countDown();
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertTrue(parked.await(30, TimeUnit.SECONDS));
+            Response r = given().get(DUMP + "?limit=2").then().statusCode(200)
+                    .contentType("text/plain; charset=utf-8").extract().response();
+            String text = r.asString();
+            assertEquals(2, text.split("\ngoroutine ", -1).length, text);
             assertEquals("true", r.header("X-Goroutines-Truncated"), text);
-            assertTrue(text.endsWith("# more goroutines not listed: limit=1 (allowed up to 10000)\n"), text);
+            assertTrue(text.endsWith("# more goroutines not listed: limit=2 (allowed up to 10000)\n"), text);
+            Response all = given().get(DUMP).then().statusCode(200).extract().response();
+            assertEquals(null, all.header("X-Goroutines-Truncated"), "the default limit (100) lists all 3");
+        } finally {
+            hold.countDown();
         }
     }
 

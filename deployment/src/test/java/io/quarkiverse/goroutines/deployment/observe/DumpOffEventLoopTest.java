@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -25,14 +27,15 @@ import io.quarkus.test.QuarkusUnitTest;
 import io.restassured.response.Response;
 
 /**
- * With 10,000 Gs parked, the largest dump (10,000 Gs with their stacks) is taken while requests go on the
- * application's port: none of them waits for the dump. Each request opens a new connection, so the requests land
- * on every event loop, the management interface's included.
+ * With 10,000 Gs parked, the largest dump (10,000 Gs with their stacks) is taken while four clients send requests
+ * on the application's port: none of them waits for the dump. Each request opens a new connection, so the requests
+ * land on every event loop, the management interface's included.
  */
 class DumpOffEventLoopTest {
 
     static final String DUMP = "http://localhost:9001/q/goroutines";
     static final int PARKED = 10_000;
+    static final int CLIENTS = 4;
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
@@ -48,6 +51,7 @@ class DumpOffEventLoopTest {
         Scheduler s = Goroutines.executor().scheduler();
         assertEquals("VIRTUAL", s.mode().name(), s.modeReason());
         CountDownLatch hold = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         try {
             for (int i = 0; i < PARKED; i++) {
                 Go.go(() -> {
@@ -69,22 +73,35 @@ class DumpOffEventLoopTest {
             long start = System.nanoTime();
             CompletableFuture<Response> dump = CompletableFuture
                     .supplyAsync(() -> given().get(DUMP + "?limit=" + PARKED).then().extract().response());
-            List<Long> during = latencies(Integer.MAX_VALUE, dump);
+            // Four clients at once, so that some request is on the management interface's event loop at any time.
+            List<CompletableFuture<List<Long>>> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(CompletableFuture.supplyAsync(() -> latencies(Integer.MAX_VALUE, dump), pool));
+            }
+            List<Long> during = new ArrayList<>();
+            for (CompletableFuture<List<Long>> c : clients) {
+                during.addAll(c.get(60, TimeUnit.SECONDS));
+            }
             Response r = dump.get(60, TimeUnit.SECONDS);
             long dumpMillis = (System.nanoTime() - start) / 1_000_000;
             String body = r.asString();
 
             assertEquals(200, r.statusCode(), body.length() > 300 ? body.substring(0, 300) : body);
             int listed = body.split("\ngoroutine ", -1).length; // the first block has no newline before it
-            System.out.printf("[dump] %d Gs, %d bytes in %d ms; main-port requests: before max %d ms (n=%d), "
-                    + "during max %d ms median %d ms (n=%d)%n", listed, body.length(), dumpMillis, max(before),
-                    before.size(), max(during), median(during), during.size());
+            System.out.printf("[dump] %d Gs, %d bytes in %d ms; main-port requests: before max %d ms median %d ms "
+                    + "(n=%d), during max %d ms median %d ms (n=%d)%n", listed, body.length(), dumpMillis, max(before),
+                    median(before), before.size(), max(during), median(during), during.size());
             assertEquals(PARKED, listed, "limit=10000 lists 10,000 Gs");
-            assertTrue(during.size() >= 4, "requests were served while the dump was taken: " + during);
-            // Was: stalls of up to 2.15 s. A few ms is the norm here; the bound leaves room for a loaded 2-core box.
-            assertTrue(max(during) < 300, "a main-port request waited " + max(during) + " ms during the dump: " + during);
+            assertTrue(during.size() >= 4 * CLIENTS, "requests were served while the dump was taken: " + during);
+            // On the event loop, a dump held a request on that loop until it was done: stalls of most of the dump's
+            // time (2.15 s in the report, 0.6 s of 1.1 s here). Off it, a few ms to tens of ms; the bound leaves
+            // room for a loaded 2-core box, where the dump thread and its garbage share the cores.
+            long bound = Math.max(300, dumpMillis / 3);
+            assertTrue(max(during) < bound, "a main-port request waited " + max(during) + " ms (bound " + bound
+                    + " ms) during a dump of " + dumpMillis + " ms: " + during);
         } finally {
             hold.countDown();
+            pool.shutdown();
         }
     }
 
