@@ -218,9 +218,35 @@ public final class SchedulerConfig {
     @Override
     public String toString() {
         return "procs=" + procs + ", max-threads=" + maxThreads + ", max-runnable=" + maxRunnable
-                + ", sysmon=" + sysmonMinInterval.toNanos() / 1000 + "us.." + sysmonMaxInterval.toMillis() + "ms"
-                + ", blocking-detection=" + (blockingDetection ? blockingThreshold.toNanos() / 1000 + "us" : "off")
-                + ", long-running=" + longRunningThreshold.toMillis() + "ms" + (longRunningHandoff ? " (handoff)" : "");
+                + ", sysmon=" + format(sysmonMinInterval) + ".." + format(sysmonMaxInterval)
+                + ", blocking-detection=" + (blockingDetection ? format(blockingThreshold) : "off")
+                + ", long-running=" + format(longRunningThreshold) + (longRunningHandoff ? " (handoff)" : "");
+    }
+
+    private static final long[] UNIT_NANOS = { 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L,
+            1_000L, 1L };
+    private static final String[] UNITS = { "h", "m", "s", "ms", "us", "ns" };
+
+    /**
+     * A duration as the docs write it, in the largest unit that holds it whole: {@code 1h}, {@code 5m}, {@code 10s},
+     * {@code 1500ms}, {@code 20us}, {@code 500ns}, {@code 0s}. Used in every message that shows a setting.
+     */
+    public static String format(Duration d) {
+        long nanos;
+        try {
+            nanos = d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.toString(); // beyond 292 years: no user writes that
+        }
+        if (nanos == 0) {
+            return "0s";
+        }
+        for (int i = 0; i < UNITS.length; i++) {
+            if (nanos % UNIT_NANOS[i] == 0) {
+                return nanos / UNIT_NANOS[i] + UNITS[i];
+            }
+        }
+        throw new AssertionError("every duration is a whole number of nanoseconds");
     }
 
     static ThreadFactory defaultThreadFactory(String name) {
@@ -409,11 +435,11 @@ public final class SchedulerConfig {
 
         private static void checkRange(String what, Duration value, Duration min, Duration max) {
             if (value == null) {
-                throw new IllegalArgumentException(what + " must be set: allowed " + min + ".." + max);
+                throw new IllegalArgumentException(what + " must be set: allowed " + format(min) + ".." + format(max));
             }
             if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
                 throw new IllegalArgumentException(
-                        what + "=" + value + " is out of range: allowed " + min + ".." + max);
+                        what + "=" + format(value) + " is out of range: allowed " + format(min) + ".." + format(max));
             }
         }
     }

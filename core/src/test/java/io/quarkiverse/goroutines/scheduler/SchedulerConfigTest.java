@@ -34,19 +34,32 @@ class SchedulerConfigTest {
         rejects("procs=0 is out of range: allowed 1..1024", b -> b.procs(0));
         rejects("max-threads=1 is out of range: allowed 2..1000000", b -> b.maxThreads(1));
         rejects("max-runnable=0 is out of range: allowed 1..2147483647", b -> b.maxRunnable(0));
-        rejects("sysmon.min-interval=PT0.0000001S is out of range: allowed PT0.000001S..PT1S",
+        rejects("sysmon.min-interval=100ns is out of range: allowed 1us..1s",
                 b -> b.sysmonMinInterval(Duration.ofNanos(100)));
-        rejects("sysmon.max-interval=PT0.00001S is out of range: allowed PT0.00002S..PT1S",
+        rejects("sysmon.max-interval=10us is out of range: allowed 20us..1s",
                 b -> b.sysmonMaxInterval(Duration.ofNanos(10_000)));
-        rejects("syscall.retake-after=PT2M is out of range: allowed PT0.000001S..PT1M",
+        rejects("syscall.retake-after=2m is out of range: allowed 1us..1m",
                 b -> b.syscallRetakeAfter(Duration.ofMinutes(2)));
-        rejects("blocking-detection.threshold=PT0.000001S is out of range: allowed PT0.00001S..PT1M",
+        rejects("blocking-detection.threshold=1us is out of range: allowed 10us..1m",
                 b -> b.blockingThreshold(Duration.ofNanos(1000)));
-        rejects("long-running.threshold=PT0S is out of range: allowed PT0.001S..PT1H",
+        rejects("long-running.threshold=0s is out of range: allowed 1ms..1h",
                 b -> b.longRunningThreshold(Duration.ZERO));
-        rejects("schedtrace=PT0.001S is out of range: allowed PT0.01S..PT1H",
+        rejects("schedtrace=1ms is out of range: allowed 10ms..1h",
                 b -> b.schedtrace(Duration.ofMillis(1)));
-        rejects("shutdown.timeout=PT-1S is out of range: allowed PT0S..PT1H",
+        rejects("shutdown.timeout=-1s is out of range: allowed 0s..1h",
                 b -> b.shutdownTimeout(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void durationsAreFormattedAsTheDocsWriteThem() {
+        assertEquals("1h", SchedulerConfig.format(Duration.ofHours(1)));
+        assertEquals("90m", SchedulerConfig.format(Duration.ofMinutes(90)));
+        assertEquals("10s", SchedulerConfig.format(Duration.ofSeconds(10)));
+        assertEquals("1500ms", SchedulerConfig.format(Duration.ofMillis(1500)));
+        assertEquals("20us", SchedulerConfig.format(Duration.ofNanos(20_000)));
+        assertEquals("1us", SchedulerConfig.format(Duration.parse("PT0.000001S")));
+        assertEquals("500ns", SchedulerConfig.format(Duration.ofNanos(500)));
+        assertEquals("0s", SchedulerConfig.format(Duration.ZERO));
+        assertEquals("-1s", SchedulerConfig.format(Duration.ofSeconds(-1)));
     }
 }

@@ -19,6 +19,7 @@ import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.builditem.ModuleOpenBuildItem;
 import io.quarkus.deployment.builditem.ServiceStartBuildItem;
 import io.quarkus.deployment.builditem.ShutdownContextBuildItem;
+import io.quarkus.deployment.builditem.ShutdownListenerBuildItem;
 import io.quarkus.deployment.builditem.ThreadFactoryBuildItem;
 import io.quarkus.vertx.core.deployment.CoreVertxBuildItem;
 
@@ -54,22 +55,32 @@ class GoroutinesProcessor {
     void start(GoroutinesRecorder recorder, ShutdownContextBuildItem shutdown,
             ExecutorBuildItem stockPool, Optional<ThreadFactoryBuildItem> threadFactory,
             Optional<ContextHandlerBuildItem> contextHandler, LaunchModeBuildItem launchMode,
-            BuildProducer<ServiceStartBuildItem> serviceStart, BuildProducer<SchedulerStartedBuildItem> started) {
-        recorder.start(shutdown, launchMode.getLaunchMode(),
+            BuildProducer<ServiceStartBuildItem> serviceStart, BuildProducer<SchedulerStartedBuildItem> started,
+            BuildProducer<ShutdownListenerBuildItem> shutdownListeners) {
+        // the listener marks when Quarkus begins to shut down: the drain fits in what is left of its budget
+        shutdownListeners.produce(new ShutdownListenerBuildItem(recorder.start(shutdown, launchMode.getLaunchMode(),
                 threadFactory.map(ThreadFactoryBuildItem::getThreadFactory).orElse(null),
-                contextHandler.map(ContextHandlerBuildItem::contextHandler).orElse(null));
+                contextHandler.map(ContextHandlerBuildItem::contextHandler).orElse(null))));
         serviceStart.produce(new ServiceStartBuildItem(FEATURE));
         started.produce(new SchedulerStartedBuildItem());
     }
 
     /**
+     * The module name of the core library (the {@code Automatic-Module-Name} of its jar), which makes the
+     * reflective call that needs {@code java.lang} open.
+     */
+    static final String CORE_MODULE = "io.quarkiverse.goroutines.core";
+
+    /**
      * Virtual mode builds virtual threads on the scheduler through a JDK constructor that is not public: open
-     * {@code java.base/java.lang} to the extension (the unnamed module on the class path) at every launch, so that
-     * users add no JVM flag. Harmless in platform mode.
+     * {@code java.base/java.lang} to the core library at every launch, so that users add no JVM flag. As Quarkus does
+     * for its own libraries, the item names the library's module; the library sits on the class path, in the unnamed
+     * module, so Quarkus opens the package to the unnamed module (the runnable jar's manifest gets
+     * {@code Add-Opens: java.base/java.lang}, which means {@code ALL-UNNAMED}). Harmless in platform mode.
      */
     @BuildStep
     ModuleOpenBuildItem openJavaLang() {
-        return new ModuleOpenBuildItem("java.base", "io.quarkiverse.goroutines.core", "java.lang");
+        return new ModuleOpenBuildItem("java.base", CORE_MODULE, "java.lang");
     }
 
     /** Runs after Vert.x installed its own Mutiny executor (it produced {@link CoreVertxBuildItem}). */

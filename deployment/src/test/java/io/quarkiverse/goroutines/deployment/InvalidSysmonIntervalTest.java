@@ -17,7 +17,7 @@ class InvalidSysmonIntervalTest {
             .overrideRuntimeConfigKey("quarkus.goroutines.sysmon.min-interval", "5ms")
             .overrideRuntimeConfigKey("quarkus.goroutines.sysmon.max-interval", "1ms")
             .assertException(t -> assertEquals(
-                    "quarkus.goroutines.sysmon.max-interval=PT0.001S is out of range: allowed PT0.005S..PT1S",
+                    "quarkus.goroutines.sysmon.max-interval=1ms is out of range: allowed 5ms..1s",
                     InvalidValues.rootMessage(t)));
 
     @Test

@@ -31,9 +31,10 @@ public interface GoroutinesBuildTimeConfig {
     interface Dump {
         /**
          * Whether the management interface serves a goroutine dump at {@code /q/goroutines} (plain text like Go's
-         * {@code /debug/pprof/goroutine?debug=2}; JSON with {@code ?format=json}). It needs
-         * {@code quarkus.management.enabled=true}: the dump is never served on the application's port. Default
-         * {@code false}.
+         * {@code /debug/pprof/goroutine?debug=2}; JSON with {@code ?format=json}; {@code ?state=} keeps one state;
+         * {@code ?limit=} lists at most that many Gs, default 100, allowed 1..10000). It needs
+         * {@code quarkus.management.enabled=true}: the dump is never served on the application's port. The dump is
+         * taken on a thread of its own, neither on the event loop nor as a G. Default {@code false}.
          */
         @WithDefault("false")
         boolean enabled();

@@ -15,7 +15,8 @@ import io.smallrye.config.WithDefault;
  * The G/M/P scheduler that runs every blocking request of the app.
  * <p>
  * All values are read at start-up; a value out of range fails start-up naming the property, the value and the
- * allowed range.
+ * allowed range. Durations below a millisecond are written here and in messages as {@code 20us}; Quarkus has no
+ * microsecond unit, so set them in seconds ({@code 0.00002s}) or ISO-8601 ({@code PT0.00002S}).
  */
 @ConfigMapping(prefix = "quarkus.goroutines")
 @ConfigRoot(phase = ConfigPhase.RUN_TIME)
@@ -108,8 +109,8 @@ public interface GoroutinesConfig {
     /** sysmon settings. */
     interface Sysmon {
         /**
-         * sysmon's shortest sleep, used while it finds work to do. Go's sysmon starts at 20us. Default 20us. Allowed
-         * 1us..1s.
+         * sysmon's shortest sleep, used while it finds work to do. Go's sysmon starts at 20us. Default 20us (written
+         * {@code 0.00002s}: Quarkus has no microsecond unit). Allowed 1us..1s.
          */
         @WithDefault("PT0.00002S")
         Duration minInterval();

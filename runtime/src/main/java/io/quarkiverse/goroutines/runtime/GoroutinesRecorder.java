@@ -1,19 +1,23 @@
 package io.quarkiverse.goroutines.runtime;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.jboss.threads.ContextHandler;
 
 import io.quarkiverse.goroutines.Go;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 import io.quarkiverse.goroutines.scheduler.SchedulerConfig;
+import io.quarkiverse.goroutines.scheduler.SchedulerMode;
 import io.quarkiverse.goroutines.scheduler.ShutdownReport;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.ShutdownContext;
 import io.quarkus.runtime.annotations.Recorder;
+import io.quarkus.runtime.shutdown.ShutdownListener;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** Starts the scheduler at runtime-init and stops it, drained, when Quarkus shuts down. */
@@ -31,14 +35,18 @@ public class GoroutinesRecorder {
     /**
      * Starts the scheduler with Quarkus's thread factory (so Ms are Vert.x worker threads) and context handler, and
      * makes it the default of {@code Go.go}. Runs on the main thread, never on an event loop.
+     *
+     * @return the listener that tells the drain when Quarkus began to shut down (register it with Quarkus)
      */
-    public void start(ShutdownContext shutdown, LaunchMode launchMode, ThreadFactory threadFactory,
+    public ShutdownListener start(ShutdownContext shutdown, LaunchMode launchMode, ThreadFactory threadFactory,
             ContextHandler<Object> contextHandler) {
         GoroutinesConfig c = config.getValue();
+        ShutdownBudget budget = new ShutdownBudget(
+                ConfigProvider.getConfig().getOptionalValue("quarkus.shutdown.timeout", Duration.class));
         if (!c.enabled()) {
             LOG.info(
                     "Goroutines: mode=stock (quarkus.goroutines.enabled=false), blocking work runs on the Quarkus worker pool");
-            return;
+            return budget;
         }
         SchedulerConfig sc = SchedulerSettings.from(c, threadFactory);
         Scheduler scheduler = Scheduler.start(sc);
@@ -54,6 +62,9 @@ public class GoroutinesRecorder {
                 sc.blockingDetection() ? human(sc.blockingThreshold()) : "off",
                 human(sc.longRunningThreshold()), sc.longRunningHandoff() ? " (handoff)" : "",
                 sc.schedtrace() == null ? "off" : human(sc.schedtrace()));
+        if (c.mode() == SchedulerMode.AUTO && scheduler.mode() == SchedulerMode.PLATFORM) {
+            LOG.warn(fallbackWarning(scheduler.modeReason()));
+        }
 
         // Runs before Vert.x is closed (tasks run in reverse order): queued and running Gs can still answer.
         shutdown.addShutdownTask(() -> {
@@ -63,38 +74,57 @@ public class GoroutinesRecorder {
                 // A dev-mode live reload is started by a request, that is by one of our Gs, which waits for the
                 // restart: draining here would wait for it. Drain on another thread; the restarted app installs its
                 // own default scheduler.
-                Thread drain = new Thread(() -> drain(scheduler, sc), "goroutines-drain");
+                Thread drain = new Thread(() -> drain(scheduler, sc, budget), "goroutines-drain");
                 drain.setDaemon(true);
                 drain.start();
                 return;
             }
-            drain(scheduler, sc);
+            drain(scheduler, sc, budget);
             Go.setDefaultScheduler(previousDefault);
         });
+        return budget;
     }
 
-    /** Stops accepting Gs, lets queued and running ones finish within the timeout, and says how it went. */
-    private static void drain(Scheduler scheduler, SchedulerConfig sc) {
-        ShutdownReport report = scheduler.shutdownGracefully(sc.shutdownTimeout());
+    /**
+     * The one warning for {@code mode=auto} running platform mode: why, what it costs, and the two ways out. Logged
+     * at each start (once per application start), never per G.
+     */
+    static String fallbackWarning(String reason) {
+        String fix = Runtime.version().feature() < 21 ? "run on Java 21 or later"
+                : "start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED (the runnable jar's manifest and "
+                        + "Quarkus's dev and test launchers add it; a launcher of your own must too)";
+        return "Goroutines: quarkus.goroutines.mode=auto fell back to platform mode: " + reason
+                + ". Each blocked G holds an OS thread in this mode. For virtual mode, " + fix
+                + "; to choose platform mode and silence this warning, set quarkus.goroutines.mode=platform";
+    }
+
+    /**
+     * Stops accepting Gs, lets queued and running ones finish within {@code quarkus.goroutines.shutdown.timeout} or
+     * what is left of {@code quarkus.shutdown.timeout}, whichever is shorter, and says how it went in one line.
+     */
+    private static void drain(Scheduler scheduler, SchedulerConfig sc, ShutdownBudget budget) {
+        Duration timeout = budget.drainTimeout(sc.shutdownTimeout(), System.nanoTime());
+        ShutdownReport report = scheduler.shutdownGracefully(timeout);
         if (report.clean()) {
             LOG.infof("Goroutines: stopped, %d Gs drained", report.completed());
         } else {
-            LOG.warnf("Goroutines: stopped after quarkus.goroutines.shutdown.timeout=%s, %d Gs drained, "
-                    + "%d queued Gs dropped, %d Gs still running", human(sc.shutdownTimeout()), report.completed(),
-                    report.dropped().size(), report.stillRunning());
+            LOG.warn(cutShort(report, timeout, sc.shutdownTimeout(), budget.quarkusTimeout()));
         }
     }
 
-    /** {@code 20us}, {@code 10ms}, {@code 3s}: the units users write in application.properties. */
+    /** The one line that says what shutdown cut short, and which budget did it. */
+    static String cutShort(ShutdownReport report, Duration waited, Duration own, Optional<Duration> quarkus) {
+        String why = waited.equals(own) ? "quarkus.goroutines.shutdown.timeout=" + human(own)
+                : "quarkus.shutdown.timeout=" + human(quarkus.orElseThrow()) + " (" + human(waited)
+                        + " of it left for the drain)";
+        return String.format("Goroutines: stopped after %s with work cut short: %d Gs drained, %d queued Gs dropped "
+                + "before they started, %d Gs still running", why, report.completed(), report.dropped().size(),
+                report.stillRunning());
+    }
+
+    /** {@code 20us}, {@code 10ms}, {@code 3s}: durations as the docs write them. */
     static String human(Duration d) {
-        long nanos = d.toNanos();
-        if (nanos % 1_000_000_000L == 0) {
-            return nanos / 1_000_000_000L + "s";
-        }
-        if (nanos % 1_000_000L == 0) {
-            return nanos / 1_000_000L + "ms";
-        }
-        return nanos / 1_000L + "us";
+        return SchedulerConfig.format(d);
     }
 
     /** Mutiny's default executor ({@code emitOn}, {@code runSubscriptionOn} without an executor) runs Gs. */

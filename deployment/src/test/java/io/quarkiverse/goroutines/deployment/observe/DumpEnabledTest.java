@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +18,13 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.goroutines.Go;
 import io.quarkiverse.goroutines.deployment.devui.LoadResource;
 import io.quarkiverse.goroutines.runtime.Goroutines;
 import io.quarkiverse.goroutines.scheduler.GStatus;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 import io.quarkus.test.QuarkusUnitTest;
+import io.restassured.response.Response;
 
 /** With the dump enabled, the management port serves it as text and JSON; the application's port does not. */
 class DumpEnabledTest {
@@ -62,13 +65,63 @@ class DumpEnabledTest {
             assertFalse(((List<?>) g.get("stack")).isEmpty());
             assertEquals(1, given().get(DUMP + "?format=json&state=syscall").jsonPath().getList("$").size());
 
-            String bad = given().get(DUMP + "?state=sleeping").then().statusCode(400).extract().asString();
-            assertTrue(bad.contains("state=sleeping is not a G state"), bad);
             given().get("/q/goroutines").then().statusCode(404);
         } finally {
             given().get("/load/release").then().statusCode(200);
         }
         assertEquals("released", held.get(30, TimeUnit.SECONDS));
         client.shutdown();
+    }
+
+    @Test
+    void limitCutsTheListAndSaysSo() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch parked = new CountDownLatch(3);
+        try {
+            for (int i = 0; i < 3; i++) {
+                Go.go(() -> {
+                    parked.countDown();
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertTrue(parked.await(30, TimeUnit.SECONDS));
+            Response r = given().get(DUMP + "?limit=2").then().statusCode(200)
+                    .contentType("text/plain; charset=utf-8").extract().response();
+            String text = r.asString();
+            assertEquals(2, text.split("\ngoroutine ", -1).length, text);
+            assertEquals("true", r.header("X-Goroutines-Truncated"), text);
+            assertTrue(text.endsWith("# more goroutines not listed: limit=2 (allowed up to 10000)\n"), text);
+            Response all = given().get(DUMP).then().statusCode(200).extract().response();
+            assertEquals(null, all.header("X-Goroutines-Truncated"), "the default limit (100) lists all 3");
+        } finally {
+            hold.countDown();
+        }
+    }
+
+    /** Each bad request gets 400 in plain text naming what is allowed, and never the value that was sent. */
+    @Test
+    void badParametersAre400InPlainTextWithoutEchoingThem() {
+        Map<String, String> cases = Map.of(
+                "format=xml", "format is not valid: allowed text, json",
+                "limit=0", "limit is out of range: allowed 1..10000",
+                "limit=10001", "limit is out of range: allowed 1..10000",
+                "limit=abc", "limit is out of range: allowed 1..10000",
+                "state=sleeping", "state is not a G state: allowed [",
+                "sate=runnable", "unknown query parameter: allowed [format, limit, state]",
+                "limit=5&limit=6", "limit is given more than once");
+        cases.forEach((query, message) -> {
+            String body = given().get(DUMP + "?" + query).then().statusCode(400)
+                    .contentType("text/plain; charset=utf-8").extract().asString();
+            assertTrue(body.startsWith(message), query + " -> " + body);
+            for (String part : query.split("[=&]")) {
+                if (!part.matches("format|limit|state|\\d+")) {
+                    assertFalse(body.contains(part), query + " echoed: " + body);
+                }
+            }
+        });
     }
 }
