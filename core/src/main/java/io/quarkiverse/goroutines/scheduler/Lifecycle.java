@@ -82,7 +82,8 @@ final class Lifecycle {
         }
         List<Runnable> dropped = drainQueued();
         int running = Math.max(0, s.galloc.ngoroutines.get());
-        LOG.warning(s.name() + " scheduler shut down after " + timeout.toMillis() + " ms" + " with "
+        // FINE: the caller has the report and says it once in its own terms (Quarkus logs what was cut short).
+        LOG.fine(() -> s.name() + " scheduler shut down after " + SchedulerConfig.format(timeout) + " with "
                 + dropped.size() + " queued goroutines dropped and " + running + " still running");
         tryTerminate();
         awaitQuietly(FORCED_STOP_GRACE);

@@ -103,13 +103,9 @@ final class Reports {
         LOG.warning(String.format(Locale.ROOT,
                 "%d goroutines have not ended after %s: %d running on CPU, %d blocked in a call, %d parked, %d waiting"
                         + " for a P (report.after=%s); the oldest: %s",
-                old.size(), seconds(s.config.reportAfter()), running, blocked, parked, queued,
-                seconds(s.config.reportAfter()), describe(oldest, now, true)));
+                old.size(), SchedulerConfig.format(s.config.reportAfter()), running, blocked, parked, queued,
+                SchedulerConfig.format(s.config.reportAfter()), describe(oldest, now, true)));
         return old.size();
-    }
-
-    private static String seconds(java.time.Duration d) {
-        return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
 
     /** One G: what it does, what it serves, its age, and optionally the top of its stack. */

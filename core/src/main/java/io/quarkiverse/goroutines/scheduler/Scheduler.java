@@ -82,7 +82,9 @@ public final class Scheduler extends AbstractExecutorService {
         } else {
             this.modeReason = unavailable;
         }
-        if (!virtual && config.mode() != SchedulerMode.PLATFORM) {
+        if (config.mode() == SchedulerMode.VIRTUAL && !virtual) {
+            // Asked for explicitly. A fallback from AUTO is the embedder's to announce (Quarkus warns once, with the
+            // fix in its own terms); modeReason() says why.
             LOG.warning(config.name() + " scheduler: virtual mode is not available, running in platform mode: "
                     + unavailable);
         }
