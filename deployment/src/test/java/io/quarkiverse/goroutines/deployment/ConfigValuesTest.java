@@ -37,10 +37,15 @@ class ConfigValuesTest {
             .overrideRuntimeConfigKey("quarkus.goroutines.blocking-detection.enabled", "false")
             .overrideRuntimeConfigKey("quarkus.goroutines.blocking-detection.threshold", "2ms")
             .overrideRuntimeConfigKey("quarkus.goroutines.long-running.threshold", "50ms")
-            .overrideRuntimeConfigKey("quarkus.goroutines.long-running.handoff", "true")
+            .overrideRuntimeConfigKey("quarkus.goroutines.long-running.handoff", "false")
             .overrideRuntimeConfigKey("quarkus.goroutines.schedtrace", "100ms")
             .overrideRuntimeConfigKey("quarkus.goroutines.scheddetail", "true")
-            .overrideRuntimeConfigKey("quarkus.goroutines.shutdown.timeout", "3s");
+            .overrideRuntimeConfigKey("quarkus.goroutines.shutdown.timeout", "3s")
+            .overrideRuntimeConfigKey("quarkus.goroutines.report.after", "30s")
+            .overrideRuntimeConfigKey("quarkus.goroutines.admission.enabled", "false")
+            .overrideRuntimeConfigKey("quarkus.goroutines.admission.target", "50ms")
+            .overrideRuntimeConfigKey("quarkus.goroutines.admission.interval", "2s")
+            .overrideRuntimeConfigKey("quarkus.goroutines.goroutine-name-prefix", "g-");
 
     @Test
     void everyValueReachesTheScheduler() {
@@ -57,10 +62,15 @@ class ConfigValuesTest {
         assertFalse(c.blockingDetection());
         assertEquals(Duration.ofMillis(2), c.blockingThreshold());
         assertEquals(Duration.ofMillis(50), c.longRunningThreshold());
-        assertTrue(c.longRunningHandoff());
+        assertFalse(c.longRunningHandoff());
         assertEquals(Duration.ofMillis(100), c.schedtrace());
         assertTrue(c.scheddetail());
         assertEquals(Duration.ofSeconds(3), c.shutdownTimeout());
+        assertEquals(Duration.ofSeconds(30), c.reportAfter());
+        assertFalse(c.admission());
+        assertEquals(Duration.ofMillis(50), c.admissionTarget());
+        assertEquals(Duration.ofSeconds(2), c.admissionInterval());
+        assertEquals("g-", c.goroutineNamePrefix());
     }
 
     @Test

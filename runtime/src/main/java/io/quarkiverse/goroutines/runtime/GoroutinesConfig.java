@@ -155,19 +155,78 @@ public interface GoroutinesConfig {
     /** Long-running G settings. */
     interface LongRunning {
         /**
-         * A G that runs longer than this is logged once with its stack (at most one report every 10s). Go preempts a G after
-         * 10ms
-         * ({@code forcePreemptNS}). Default 10ms. Allowed 1ms..1h.
+         * How long a G may hold its P without a scheduling point before it is preempted (with {@code handoff}). Go
+         * preempts a G after 10ms ({@code forcePreemptNS}). Default 10ms. Allowed 1ms..1h.
          */
         @WithDefault("10ms")
         Duration threshold();
 
         /**
-         * Whether a G running past {@code long-running.threshold} also loses its P, which goes to another M, as after
-         * Go's asynchronous preemption. Java cannot stop the G itself. Default {@code false}.
+         * Whether a G running past {@code long-running.threshold} loses its P, which goes to another M, as after Go's
+         * asynchronous preemption: the G keeps its thread and takes a P back as after a syscall. Silent, counted
+         * ({@code goroutines.preemptions}). Java cannot stop the G itself, so each preempted G still running costs
+         * one thread more, within {@code max-threads}. Default {@code true}.
          */
-        @WithDefault("false")
+        @WithDefault("true")
         boolean handoff();
+    }
+
+    /**
+     * Reports of Gs that have not ended.
+     */
+    @ConfigDocSection
+    Report report();
+
+    /**
+     * Admission by queueing delay: new requests are refused with HTTP 503 and {@code Retry-After} while Gs wait too
+     * long for a P.
+     */
+    @ConfigDocSection
+    Admission admission();
+
+    /**
+     * Name of a virtual G's thread (virtual mode): this prefix and the G's id, e.g. {@code goroutine-42}. It is what
+     * the {@code %t} column of a log line shows for code run by a G. In platform mode a G runs on an M, whose thread
+     * keeps its Quarkus name ({@code executor-thread-N}). Default {@code goroutine-}.
+     */
+    @WithDefault("goroutine-")
+    String goroutineNamePrefix();
+
+    /** Report settings. */
+    interface Report {
+        /**
+         * A G that has not ended this long after it began (running on CPU, blocked in a call, parked, or waiting for a
+         * P) is logged once, as a WARNING with its state, its request ({@code GET /path}), its age and the top of its
+         * stack; more than 5 at once give one summary line. Go has no equivalent. Default 5s; {@code 0s} turns
+         * reports off. Allowed 0s..24h.
+         */
+        @WithDefault("5s")
+        Duration after();
+    }
+
+    /** Admission settings. */
+    interface Admission {
+        /**
+         * Whether new work is refused while Gs wait longer than {@code admission.target} for a P. Go never refuses
+         * work. Default {@code true}.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The queueing delay (time from entering a run queue to getting a P) that, exceeded without a break for
+         * {@code admission.interval}, makes the scheduler refuse new requests (503 with {@code Retry-After}) until a
+         * G is again taken within it or the queues drain. Default 100ms. Allowed 1ms..10m.
+         */
+        @WithDefault("100ms")
+        Duration target();
+
+        /**
+         * How long the queueing delay must stay above {@code admission.target} before new requests are refused; also
+         * the {@code Retry-After} given to refused clients (at least one second). Default 1s. Allowed 10ms..10m.
+         */
+        @WithDefault("1s")
+        Duration interval();
     }
 
     /** Shutdown settings. */

@@ -53,14 +53,14 @@ public class GoroutinesRecorder {
         Scheduler previousDefault = Go.setDefaultScheduler(scheduler);
         GoExecutor go = new GoExecutor(scheduler, contextHandler);
         Goroutines.install(go);
-        StuckGoroutineReporter stuck = new StuckGoroutineReporter(scheduler);
-        stuck.start();
         LOG.infof("Goroutines: mode=%s (%s), procs=%d, max-threads=%d, max-runnable=%d, blocking-detection=%s, "
-                + "long-running=%s%s, schedtrace=%s",
+                + "long-running=%s%s, report.after=%s, admission=%s, schedtrace=%s",
                 scheduler.mode().name().toLowerCase(java.util.Locale.ROOT), scheduler.modeReason(), sc.procs(), sc.maxThreads(),
                 sc.maxRunnable(),
                 sc.blockingDetection() ? human(sc.blockingThreshold()) : "off",
                 human(sc.longRunningThreshold()), sc.longRunningHandoff() ? " (handoff)" : "",
+                sc.reportAfter().isZero() ? "off" : human(sc.reportAfter()),
+                sc.admission() ? human(sc.admissionTarget()) + "/" + human(sc.admissionInterval()) : "off",
                 sc.schedtrace() == null ? "off" : human(sc.schedtrace()));
         if (c.mode() == SchedulerMode.AUTO && scheduler.mode() == SchedulerMode.PLATFORM) {
             LOG.warn(fallbackWarning(scheduler.modeReason()));
@@ -69,7 +69,6 @@ public class GoroutinesRecorder {
         // Runs before Vert.x is closed (tasks run in reverse order): queued and running Gs can still answer.
         shutdown.addShutdownTask(() -> {
             Goroutines.uninstall(go);
-            stuck.stop();
             if (launchMode == LaunchMode.DEVELOPMENT) {
                 // A dev-mode live reload is started by a request, that is by one of our Gs, which waits for the
                 // restart: draining here would wait for it. Drain on another thread; the restarted app installs its

@@ -37,6 +37,11 @@ public final class SchedulerSettings {
                 .schedtrace(config.schedtrace().orElse(null))
                 .scheddetail(config.scheddetail())
                 .shutdownTimeout(config.shutdown().timeout())
+                .reportAfter(config.report().after())
+                .admission(config.admission().enabled())
+                .admissionTarget(config.admission().target())
+                .admissionInterval(config.admission().interval())
+                .goroutineNamePrefix(config.goroutineNamePrefix())
                 .threadFactory(threadFactory);
         if (config.procs().isPresent()) {
             b.procs(config.procs().getAsInt());

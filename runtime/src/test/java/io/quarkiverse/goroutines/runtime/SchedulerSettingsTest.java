@@ -57,10 +57,15 @@ class SchedulerSettingsTest {
         assertTrue(c.blockingDetection());
         assertEquals(Duration.ofMillis(1), c.blockingThreshold());
         assertEquals(Duration.ofMillis(10), c.longRunningThreshold());
-        assertFalse(c.longRunningHandoff());
+        assertTrue(c.longRunningHandoff(), "preemption is on by default, as in Go");
         assertNull(c.schedtrace());
         assertFalse(c.scheddetail());
         assertEquals(Duration.ofSeconds(10), c.shutdownTimeout());
+        assertEquals(Duration.ofSeconds(5), c.reportAfter());
+        assertTrue(c.admission());
+        assertEquals(Duration.ofMillis(100), c.admissionTarget());
+        assertEquals(Duration.ofSeconds(1), c.admissionInterval());
+        assertEquals("goroutine-", c.goroutineNamePrefix());
         assertEquals(THREADS, c.threadFactory());
     }
 
@@ -69,8 +74,9 @@ class SchedulerSettingsTest {
         SchedulerConfig c = settings("procs", "5", "max-threads", "64", "max-runnable", "9",
                 "sysmon.min-interval", "PT0.0001S", "sysmon.max-interval", "30ms", "syscall.retake-after", "2ms",
                 "blocking-detection.enabled", "false", "blocking-detection.threshold", "3ms",
-                "long-running.threshold", "1s", "long-running.handoff", "true", "schedtrace", "1s",
-                "scheddetail", "true", "shutdown.timeout", "0s");
+                "long-running.threshold", "1s", "long-running.handoff", "false", "schedtrace", "1s",
+                "scheddetail", "true", "shutdown.timeout", "0s", "report.after", "0s", "admission.enabled", "false",
+                "admission.target", "20ms", "admission.interval", "250ms", "goroutine-name-prefix", "req-");
         assertEquals(5, c.procs());
         assertEquals(64, c.maxThreads());
         assertEquals(9, c.maxRunnable());
@@ -80,10 +86,15 @@ class SchedulerSettingsTest {
         assertFalse(c.blockingDetection());
         assertEquals(Duration.ofMillis(3), c.blockingThreshold());
         assertEquals(Duration.ofSeconds(1), c.longRunningThreshold());
-        assertTrue(c.longRunningHandoff());
+        assertFalse(c.longRunningHandoff());
         assertEquals(Duration.ofSeconds(1), c.schedtrace());
         assertTrue(c.scheddetail());
         assertEquals(Duration.ZERO, c.shutdownTimeout());
+        assertEquals(Duration.ZERO, c.reportAfter(), "0s turns reports off");
+        assertFalse(c.admission());
+        assertEquals(Duration.ofMillis(20), c.admissionTarget());
+        assertEquals(Duration.ofMillis(250), c.admissionInterval());
+        assertEquals("req-", c.goroutineNamePrefix());
     }
 
     @Test
@@ -110,6 +121,12 @@ class SchedulerSettingsTest {
             "schedtrace|1ms|1ms|10ms..1h",
             "shutdown.timeout|2h|2h|0s..1h",
             "shutdown.timeout|3601s|3601s|0s..1h",
+            "report.after|2d|48h|0s..24h",
+            "report.after|-1s|-1s|0s..24h",
+            "admission.target|0s|0s|1ms..10m",
+            "admission.target|11m|11m|1ms..10m",
+            "admission.interval|5ms|5ms|10ms..10m",
+            "admission.interval|1h|1h|10ms..10m",
     })
     void outOfRangeNamesPropertyValueAndRange(String property, String value, String shown, String range) {
         String[] extra = property.equals("max-threads") ? new String[] { "procs", "4" } : new String[0];
