@@ -36,6 +36,8 @@ public final class GoExecutor extends AbstractExecutorService {
      *
      * @throws java.util.concurrent.RejectedExecutionException when more than {@code max-runnable} Gs are queued or the
      *         scheduler is shut down; Quarkus answers such a request with 503
+     * @throws io.quarkiverse.goroutines.scheduler.OverloadedException while the scheduler sheds load; an HTTP request
+     *         is answered 503 with {@code Retry-After} ({@link OverloadedFailureHandler})
      */
     @Override
     public void execute(Runnable task) {

@@ -10,8 +10,10 @@ import io.quarkiverse.goroutines.scheduler.Scheduler;
  * Moves the rest of a blocking request to a G.
  * <p>
  * Invariant: after this handler the request runs on an M, or on the stock pool when the scheduler is disabled or not
- * running (then the stock {@code BlockingHandler} dispatches it). A full scheduler throws
- * {@code RejectedExecutionException} from {@code resume}, which Quarkus answers with 503.
+ * running (then the stock {@code BlockingHandler} dispatches it). A refusal is thrown from {@code resume} and fails
+ * the routing context: {@code OverloadedException} (the scheduler sheds load) is answered 503 with
+ * {@code Retry-After} by {@link OverloadedFailureHandler}; a plain {@code RejectedExecutionException}
+ * ({@code max-runnable}) is answered 503 by Quarkus.
  */
 public class RestDispatchHandler implements ServerRestHandler {
 
