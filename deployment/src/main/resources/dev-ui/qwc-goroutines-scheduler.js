@@ -21,6 +21,7 @@ export class QwcGoroutinesScheduler extends QwcHotReloadElement {
         .state-SYSCALL, .m-syscall { color: var(--lumo-warning-text-color, orange); }
         .state-IDLE, .m-idle, .state-DEAD { color: var(--lumo-secondary-text-color); }
         .m-spinning { color: var(--lumo-primary-text-color); }
+        .shedding { color: var(--lumo-error-text-color, red); }
         h3 { margin: 0.5em 0 0.3em 0; font-size: 1em; }
     `;
 
@@ -71,6 +72,8 @@ export class QwcGoroutinesScheduler extends QwcHotReloadElement {
                 <span title="runtime.NumGoroutine">Gs <b id="goroutines">${v.goroutines}</b></span>
                 <span title="sched.runq">global queue <b id="global">${s.globalRunqueue}</b></span>
                 <span title="Gs back from a blocking call waiting for a P">exitsyscall waiting <b>${s.exitsyscallWaiting}</b></span>
+                <span title="Gs that lost their P after holding it a whole slice (long-running.threshold)">preemptions <b id="preemptions">${v.preemptions}</b></span>
+                <span title="New requests refused with 503 while Gs wait longer than admission.target for a P">admission <b id="shedding" class="${v.shedding ? 'shedding' : ''}">${v.shedding ? 'shedding (503)' : 'open'}</b></span>
                 <span>uptime <b>${(s.uptimeMillis / 1000).toFixed(0)} s</b></span>
             </div>
             <h3>Gs by state</h3>

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.threads.ContextHandler;
 
+import io.quarkiverse.goroutines.scheduler.OverloadedException;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
 
 /**
@@ -41,12 +42,16 @@ public final class GoExecutor extends AbstractExecutorService {
      */
     @Override
     public void execute(Runnable task) {
-        if (contextHandler == null) {
-            scheduler.execute(task);
-            return;
+        Runnable g = contextHandler == null ? task
+                : new ContextualTask(contextHandler, task, contextHandler.captureContext());
+        try {
+            scheduler.execute(g);
+        } catch (OverloadedException e) {
+            if (!AdmissionExemptHandler.current()) {
+                throw e;
+            }
+            scheduler.go(g); // health checks and metrics answer while the app sheds
         }
-        Object context = contextHandler.captureContext();
-        scheduler.execute(new ContextualTask(contextHandler, task, context));
     }
 
     @Override

@@ -48,10 +48,15 @@ import io.quarkus.runtime.metrics.MetricsFactory;
  * </tr>
  * <tr>
  * <td>counters {@code goroutines.spawned}, {@code .completed}, {@code .steals}, {@code .handoffs},
- * {@code .retakes}, {@code .rejected}</td>
+ * {@code .retakes}, {@code .rejected}, {@code .preemptions}, {@code .shed}</td>
  * <td></td>
  * <td>Gs made and finished, work stolen, Ps handed off,
- * Ps retaken from syscalls, Gs refused</td>
+ * Ps retaken from syscalls, Gs refused (all causes), Gs preempted, requests refused while shedding</td>
+ * </tr>
+ * <tr>
+ * <td>{@code goroutines.shedding}</td>
+ * <td></td>
+ * <td>1 while new requests are refused for queueing delay, else 0 (Go never refuses)</td>
  * </tr>
  * </table>
  * <p>
@@ -103,6 +108,11 @@ public final class GoroutineMetrics implements Consumer<MetricsFactory> {
         counter(metrics, "goroutines.handoffs", "Ps handed to another M", c -> c.handoffs());
         counter(metrics, "goroutines.retakes", "Ps retaken from a G in a syscall", c -> c.syscallRetakes());
         counter(metrics, "goroutines.rejected", "Gs refused (max-runnable or shut down)", c -> c.rejected());
+        counter(metrics, "goroutines.preemptions", "Gs that lost their P after holding it a whole slice",
+                c -> c.preemptions());
+        counter(metrics, "goroutines.shed", "Gs refused while the scheduler sheds load", c -> c.shed());
+        gauge(metrics, "goroutines.shedding", "1 while new requests are refused for queueing delay",
+                s -> s.shedding() ? 1 : 0);
     }
 
     private void gauge(MetricsFactory metrics, String name, String description, ToIntFunction<SchedSnapshot> f) {

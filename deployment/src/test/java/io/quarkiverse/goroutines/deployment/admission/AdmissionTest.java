@@ -88,6 +88,7 @@ class AdmissionTest {
         Response route = given().get("/route/blocking");
         long routeMs = (System.nanoTime() - t0) / 1_000_000;
         Response ready = given().get("/q/health/ready");
+        Response metrics = given().get("/q/metrics");
         boolean stillShedding = scheduler().shedding();
         System.out.println("[goroutines-test] while shedding: REST " + rest.statusCode() + " in " + restMs
                 + " ms, Retry-After " + rest.header("Retry-After") + ", body '" + rest.asString().trim()
@@ -107,6 +108,10 @@ class AdmissionTest {
         assertEquals("DOWN", ready.jsonPath().getString("checks.find { it.name == 'goroutines' }.status"),
                 ready.asString());
 
+        System.out.println("[goroutines-test] metrics while shedding: " + metrics.statusCode() + " "
+                + metrics.asString().lines().filter(l -> l.startsWith("goroutines_sh")).toList());
+        assertEquals(200, metrics.statusCode(), "metrics are scraped while the scheduler sheds");
+        assertTrue(metrics.asString().contains("\ngoroutines_shedding 1.0"), metrics.asString());
         // every request admitted before the shedding began is served
         int served = 0;
         for (CompletableFuture<HttpResponse<String>> f : flood) {

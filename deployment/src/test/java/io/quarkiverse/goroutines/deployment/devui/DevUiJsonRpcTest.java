@@ -75,7 +75,11 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
             assertTrue(stack.contains("LoadResource"), "the stack shows the resource method: " + stack);
             assertTrue(executeJsonRPCMethod(String.class, "stack", Map.of("id", 999_999_999L)).contains("finished"));
 
+            // a G that holds its P for 100 ms is preempted (long-running.threshold=10ms, handoff on by default)
+            assertEquals(200, http.send(get("/load/spin?ms=100"), HttpResponse.BodyHandlers.ofString()).statusCode());
             JsonNode view = executeJsonRPCMethod("scheduler");
+            assertTrue(view.get("preemptions").asLong() >= 1, "the spin was preempted: " + view.get("preemptions"));
+            assertFalse(view.get("shedding").asBoolean(), "no shedding under this load");
             assertTrue(view.get("running").asBoolean());
             assertEquals(2, view.get("snapshot").get("procs").asInt());
             assertEquals(2, view.get("snapshot").get("ps").size());

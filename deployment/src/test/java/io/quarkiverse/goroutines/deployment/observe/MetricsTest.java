@@ -38,6 +38,8 @@ class MetricsTest {
     @Test
     void metersShowTheScheduler() throws Exception {
         Scheduler s = Goroutines.executor().scheduler();
+        // a G that holds its P for 100 ms is preempted (long-running.threshold=10ms, handoff on by default)
+        given().get("/load/spin?ms=100").then().statusCode(200);
         List<CompletableFuture<String>> held = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(3);
         try {
@@ -71,6 +73,10 @@ class MetricsTest {
             value(scrape, "goroutines_steals_total");
             value(scrape, "goroutines_handoffs_total");
             value(scrape, "goroutines_retakes_total");
+            assertTrue(value(scrape, "goroutines_preemptions_total") >= 1, "the 100 ms spin was preempted");
+            assertTrue(value(scrape, "goroutines_preemptions_total") >= before.counters().preemptions());
+            assertEquals(0.0, value(scrape, "goroutines_shed_total"));
+            assertEquals(0.0, value(scrape, "goroutines_shedding"), "not shedding: three held Gs, nothing queued");
         } finally {
             given().get("/load/release").then().statusCode(200);
         }

@@ -117,7 +117,8 @@ final class SchedulerSampler {
         SchedSnapshot snap = s.snapshot();
         int gs = snap.goroutines();
         List<String> mStates = snap.ms().stream().map(SchedSnapshot.MInfo::state).toList();
-        return new SchedulerView(true, snap.procs() + " Ps · " + gs + " Gs", gs, maxProcs(s), snap, mStates);
+        return new SchedulerView(true, snap.procs() + " Ps · " + gs + " Gs", gs, maxProcs(s), snap, mStates,
+                snap.counters().preemptions(), snap.shedding());
     }
 
     /** The largest {@code procs} a resize accepts. */

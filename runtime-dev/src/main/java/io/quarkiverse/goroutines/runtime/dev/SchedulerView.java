@@ -15,11 +15,13 @@ import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
  * @param maxProcs the largest {@code procs} a resize accepts
  * @param snapshot Ps, Ms, Gs by state, queues and counters, or {@code null}
  * @param mStates what each M of the snapshot does ({@link SchedSnapshot.MInfo#state()}), in the same order
+ * @param preemptions Gs that lost their P after holding it a whole slice, since start
+ * @param shedding whether new requests are refused for queueing delay (503 with {@code Retry-After})
  */
 public record SchedulerView(boolean running, String label, int goroutines, int maxProcs, SchedSnapshot snapshot,
-        List<String> mStates) {
+        List<String> mStates, long preemptions, boolean shedding) {
 
-    static final SchedulerView STOPPED = new SchedulerView(false, "stopped", 0, 0, null, List.of());
+    static final SchedulerView STOPPED = new SchedulerView(false, "stopped", 0, 0, null, List.of(), 0, false);
 
     /**
      * One point of the Timeline page.
