@@ -13,6 +13,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 
+import org.jboss.logging.Logger;
+
 import io.quarkiverse.goroutines.Go;
 import io.quarkiverse.goroutines.GoroutineInfo;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -23,6 +25,8 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
  */
 @Path("/demo")
 public class DemoResource {
+
+    private static final Logger LOG = Logger.getLogger(DemoResource.class);
 
     @Inject
     SlowPeer slowPeer;
@@ -98,6 +102,18 @@ public class DemoResource {
             return Go.current().map(g -> g.state()).orElse("none");
         });
         return Where.here() + " syscall=" + ms + "ms state-inside=" + inside;
+    }
+
+    /**
+     * Writes one INFO line from the handler, so that the log shows who ran it: in virtual mode the thread column
+     * ({@code %t}) reads {@code goroutine-<id>}.
+     */
+    @GET
+    @Path("log")
+    public String log() {
+        String here = Where.here();
+        LOG.infof("demo log line from %s", here);
+        return here;
     }
 
     /** The G serving this request, from {@code Go.current()}. */

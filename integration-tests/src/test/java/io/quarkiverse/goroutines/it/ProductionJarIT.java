@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The production jar as a user runs it ({@code java -jar target/quarkus-app/quarkus-run.jar}, prod profile, 127.0.0.1):
- * a handler that never returns is reported once in the log, with its request and stack, without stalling the others, and SIGTERM with requests in
+ * a handler that never returns is reported once in the log, with its request and stack, without stalling the others, and
+ * SIGTERM with requests in
  * flight answers all of them before the process exits.
  */
 class ProductionJarIT {
@@ -39,6 +40,15 @@ class ProductionJarIT {
         // auto: virtual on the JDK 21+ that builds and runs this suite (the extension opens java.lang itself)
         assertTrue(startup.contains("mode=virtual") || Runtime.version().feature() < 21, startup);
         assertTrue(startup.contains("procs=2, max-threads=10000, max-runnable=10000"), startup);
+
+        // a handler's log line names its thread: in virtual mode the G's own, goroutine-<id>
+        String served = app.get("demo/log");
+        String line = app.awaitLog("demo log line from " + served, Duration.ofSeconds(5));
+        System.out.println("[goroutines-it] handler's log line: " + line);
+        if (startup.contains("mode=virtual")) {
+            String id = served.substring(served.indexOf("|g") + 2);
+            assertTrue(line.contains(" (goroutine-" + id + ") "), "%t is goroutine-" + id + ": " + line);
+        }
 
         CompletableFuture<HttpResponse<String>> stuck = app.async("hold?key=never");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
