@@ -42,7 +42,9 @@ import java.util.function.Consumer;
  * interrupt status again and throws {@link java.util.concurrent.CancellationException}.</li>
  * </ul>
  * Actions run on the calling thread after every channel is unlocked, so they may use channels freely. A
- * {@code Select} may be {@link #run()} again and again (e.g. in a loop); building one is not thread-safe.
+ * {@code Select} may be {@link #run()} again and again (e.g. in a loop), and by several threads at once once it is
+ * built and handed to them safely (a final field, a channel, a thread start). Building (adding cases) is not
+ * thread-safe and must not overlap a run.
  *
  * <h2>Implementation notes</h2>
  * As Go's {@code runtime/select.go} ({@code selectgo}): the channels are locked in one global order (by
@@ -71,9 +73,12 @@ public final class Select {
     private Runnable defaultAction;
     private Duration timeout;
     private Runnable timeoutAction;
-    /** The non-null cases and their channels in lock order; computed on the first run after a case was added. */
-    private Case[] active;
-    private Chan<?>[] lockorder;
+    /**
+     * The non-null cases and their channels in lock order, computed by the first run after a case was added. Runs
+     * read it once and use only that snapshot; building sets it to null. Volatile, and the plan immutable, so that
+     * runs on several threads at once each see a whole plan.
+     */
+    private volatile Plan plan;
 
     private Select() {
     }
@@ -93,7 +98,7 @@ public final class Select {
     public <T> Select recvOk(Chan<T> ch, OkHandler<? super T> action) {
         Objects.requireNonNull(action, "action");
         cases.add(new Case(ch, RECV, null, action, null));
-        active = null;
+        plan = null;
         return this;
     }
 
@@ -102,7 +107,7 @@ public final class Select {
         Chan.checkValue(value);
         Objects.requireNonNull(action, "action");
         cases.add(new Case(ch, SEND, value, null, action));
-        active = null;
+        plan = null;
         return this;
     }
 
@@ -128,13 +133,13 @@ public final class Select {
      */
     public int run() {
         long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, timeout.toNanos());
-        if (active == null) {
-            active = cases.stream().filter(c -> c.chan != null).toArray(Case[]::new);
-            lockorder = Arrays.stream(active).map(c -> c.chan).distinct()
-                    .sorted(Comparator.comparingLong(ch -> ch.id)).toArray(Chan<?>[]::new);
+        Plan plan = this.plan;
+        if (plan == null) {
+            plan = new Plan(cases);
+            this.plan = plan;
         }
-        Chan<?>[] lockorder = this.lockorder;
-        Case[] pollorder = active.clone();
+        Chan<?>[] lockorder = plan.lockorder;
+        Case[] pollorder = plan.active.clone();
         shuffle(pollorder);
 
         Waiter result = new Waiter(null, -1, null);
@@ -253,6 +258,18 @@ public final class Select {
     private static void unlockAll(Chan<?>[] lockorder) {
         for (int i = lockorder.length - 1; i >= 0; i--) {
             lockorder[i].lock.unlock();
+        }
+    }
+
+    /** The cases with a channel, and their channels in lock order (by {@link Chan#id}, without repeats). */
+    private static final class Plan {
+        final Case[] active;
+        final Chan<?>[] lockorder;
+
+        Plan(List<Case> cases) {
+            active = cases.stream().filter(c -> c.chan != null).toArray(Case[]::new);
+            lockorder = Arrays.stream(active).map(c -> c.chan).distinct()
+                    .sorted(Comparator.comparingLong(ch -> ch.id)).toArray(Chan<?>[]::new);
         }
     }
 
