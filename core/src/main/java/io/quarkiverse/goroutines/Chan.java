@@ -104,9 +104,10 @@ public final class Chan<T> implements Iterable<T> {
             Waiter.wake(peer);
             return;
         }
-        if (me.parking.await(false, 0) == Parking.INTERRUPTED) {
+        int outcome = me.parking.await(false, 0);
+        if (outcome != Parking.FIRED) {
             withdraw(sendq, me);
-            throw Parking.interrupted("Chan.send");
+            throw me.parking.gaveUp(outcome, "Chan.send");
         }
         if (!me.success) {
             throw new ChanClosedException("send on closed channel (closed while the send waited)");
@@ -158,16 +159,17 @@ public final class Chan<T> implements Iterable<T> {
             Waiter.wake(peer);
             return new Received<>((T) result.elem, result.success);
         }
-        if (me.parking.await(false, 0) == Parking.INTERRUPTED) {
+        int outcome = me.parking.await(false, 0);
+        if (outcome != Parking.FIRED) {
             withdraw(recvq, me);
-            throw Parking.interrupted("Chan.receive");
+            throw me.parking.gaveUp(outcome, "Chan.receive");
         }
         return new Received<>((T) me.elem, me.success);
     }
 
     /**
      * Receives a value if one is there now; {@code null} if none is, or the channel is closed and drained. (To tell
-     * those apart, use {@link Select} with {@link Select#recvOk} and {@link Select#orDefault}.)
+     * those apart, use {@link Select} with {@link Select#receiveOk} and {@link Select#orDefault}.)
      */
     @SuppressWarnings("unchecked")
     public T tryReceive() {

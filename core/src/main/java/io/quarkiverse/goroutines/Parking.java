@@ -123,6 +123,14 @@ final class Parking {
         return FIRED;
     }
 
+    /** What a blocking operation throws when {@link #await} returned {@code outcome}, neither fired nor timed out. */
+    CancellationException gaveUp(int outcome, String what) {
+        if (outcome != INTERRUPTED) {
+            throw new IllegalStateException("not a give-up: " + outcome);
+        }
+        return interrupted(what);
+    }
+
     /** What a blocking operation throws after an interrupt made it give up; the interrupt status is set again. */
     static CancellationException interrupted(String what) {
         Thread.currentThread().interrupt();

@@ -100,14 +100,15 @@ public final class WaitGroup {
         } finally {
             lock.unlock();
         }
-        if (p.await(false, 0) == Parking.INTERRUPTED) {
+        int outcome = p.await(false, 0);
+        if (outcome != Parking.FIRED) {
             lock.lock();
             try {
                 waiters.remove(p);
             } finally {
                 lock.unlock();
             }
-            throw Parking.interrupted("WaitGroup.await");
+            throw p.gaveUp(outcome, "WaitGroup.await");
         }
     }
 
