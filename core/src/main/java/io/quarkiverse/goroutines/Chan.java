@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * to another M first (Go's {@code entersyscallblock}), so the other goroutines keep running while this one waits.
  * An interrupt of a blocked thread makes the operation give up: it withdraws from the channel (nothing is sent or
  * taken), sets the interrupt status again and throws {@link java.util.concurrent.CancellationException}. An operation
- * that can complete at once does so even on an interrupted thread.
+ * that can complete at once does so even on an interrupted thread. The same holds when the blocked goroutine's
+ * {@link Group} is cancelled, without touching the interrupt status.
  *
  * <h2>Implementation notes</h2>
  * The structure is Go's {@code hchan} ({@code runtime/chan.go}): a ring buffer, a queue of blocked receivers
