@@ -292,6 +292,12 @@ public final class Group<T> implements AutoCloseable {
         return c == null ? Optional.empty() : Optional.of(c.cause);
     }
 
+    /** Why the group was cancelled, in words (as in the exceptions); empty if it was not. */
+    public Optional<String> reason() {
+        Cancel c = cancel;
+        return c == null ? Optional.empty() : Optional.of(c.message);
+    }
+
     /** Time left before this group's or an enclosing group's deadline; empty if none applies. */
     public Optional<Duration> remaining() {
         long deadline = Long.MAX_VALUE;
@@ -400,12 +406,14 @@ public final class Group<T> implements AutoCloseable {
         if (origin) {
             CANCELLATIONS[c.cause.ordinal()].increment();
         }
-        // A woken thread that is not parked for this group only sees a spurious wake-up, which every park loop
-        // tolerates.
-        wake.forEach(LockSupport::unpark);
+        // Children first: a goroutine of this group that waits in a child's await must find the child cancelled
+        // with this cause when it wakes.
         for (Group<?> kid : kids) {
             kid.cancel(new Cancel(c.cause, c.message, null), false);
         }
+        // A woken thread that is not parked for this group only sees a spurious wake-up, which every park loop
+        // tolerates.
+        wake.forEach(LockSupport::unpark);
         actions.forEach(Runnable::run);
         return true;
     }
