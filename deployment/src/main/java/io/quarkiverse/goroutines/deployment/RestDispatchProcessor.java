@@ -3,12 +3,15 @@ package io.quarkiverse.goroutines.deployment;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.Priorities;
 
 import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.AnnotationTarget;
 import org.jboss.jandex.AnnotationValue;
 import org.jboss.jandex.DotName;
+import org.jboss.jandex.MethodInfo;
 
 import io.quarkiverse.goroutines.runtime.CancelledRequestMapper;
 import io.quarkiverse.goroutines.runtime.Goroutines;
@@ -55,7 +58,7 @@ class RestDispatchProcessor {
             long value = a.value().asLong();
             AnnotationValue u = a.value("unit");
             ChronoUnit unit = u == null ? ChronoUnit.MILLIS : ChronoUnit.valueOf(u.asEnum());
-            String where = "@RequestTimeout(" + value + (u == null ? "" : ", unit=" + unit) + ") on " + a.target();
+            String where = "@RequestTimeout(" + value + (u == null ? "" : ", unit=" + unit) + ") on " + name(a.target());
             if (value != 0 && !inRange(value, unit)) {
                 throw new IllegalArgumentException(where + " is out of range: allowed 0 (no deadline) or 1ms..1h");
             }
@@ -72,5 +75,15 @@ class RestDispatchProcessor {
         } catch (ArithmeticException | java.time.temporal.UnsupportedTemporalTypeException e) {
             return false; // too large, or an estimated unit such as MONTHS
         }
+    }
+
+    /** {@code com.example.Resource#get()}, or the class name for an annotated class. */
+    private static String name(AnnotationTarget target) {
+        if (target.kind() == AnnotationTarget.Kind.METHOD) {
+            MethodInfo m = target.asMethod();
+            return m.declaringClass().name() + "#" + m.name() + "(" + m.parameterTypes().stream()
+                    .map(t -> t.name().toString()).collect(Collectors.joining(", ")) + ")";
+        }
+        return target.toString();
     }
 }

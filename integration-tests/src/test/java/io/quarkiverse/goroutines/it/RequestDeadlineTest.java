@@ -54,8 +54,7 @@ class RequestDeadlineTest {
     @Test
     void aReceiveBlockedPastTheDeadlineGets503() {
         String id = id();
-        String body = expect503("/deadline/receive?id=" + id, 200);
-        assertEquals("cancelled while blocked in Chan.receive: deadline of 200 ms exceeded", body);
+        assertAnsweredForDeadline(200, expect503("/deadline/receive?id=" + id, 200));
         String ending = ending(id);
         assertTrue(ending.startsWith("CancellationException: cancelled while blocked in Chan.receive: deadline of 200 "
                 + "ms exceeded"), ending);
@@ -65,8 +64,7 @@ class RequestDeadlineTest {
     @Test
     void theDeadlineCancelsTheGroupsOfTheRequest() {
         String id = id();
-        assertEquals("cancelled while blocked in WaitGroup.await: deadline of 300 ms exceeded",
-                expect503("/deadline/fanout?id=" + id, 300));
+        assertAnsweredForDeadline(300, expect503("/deadline/fanout?id=" + id, 300));
         for (int i = 0; i < 3; i++) {
             String backend = ending(id + "-" + i);
             assertTrue(backend.startsWith("CancellationException: cancelled while blocked in Go.sleep: deadline of "
@@ -92,7 +90,7 @@ class RequestDeadlineTest {
     @Test
     void aLoopThatChecksEndsAtTheDeadline() {
         String id = id();
-        assertEquals("deadline of 150 ms exceeded", expect503("/deadline/spin-checked?id=" + id, 150));
+        assertAnsweredForDeadline(150, expect503("/deadline/spin-checked?id=" + id, 150));
         String ending = ending(id);
         assertTrue(ending.startsWith("CancellationException: deadline of 150 ms exceeded"), ending);
         assertEndedNear(ending, 150);
@@ -136,6 +134,15 @@ class RequestDeadlineTest {
         assertTrue(ms >= deadlineMs, "answered before the deadline: " + ms + " ms");
         assertTrue(ms < deadlineMs + BOUND_MS + SLACK_MS, "answered " + (ms - deadlineMs) + " ms after the deadline");
         return r.asString();
+    }
+
+    /**
+     * The body names the deadline: written by the G when it gave up at its blocking point ("cancelled while blocked
+     * in Chan.receive: deadline of 200 ms exceeded"), or by the event loop when the G had not answered 20 ms after
+     * the deadline (on a cold or loaded machine: "request timeout: deadline of 200 ms exceeded").
+     */
+    static void assertAnsweredForDeadline(long deadlineMs, String body) {
+        assertTrue(body.endsWith("deadline of " + deadlineMs + " ms exceeded"), body);
     }
 
     static String ending(String id) {
