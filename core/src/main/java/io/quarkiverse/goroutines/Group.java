@@ -4,15 +4,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+
+import io.quarkiverse.goroutines.scheduler.Scheduler;
 
 /**
  * Goroutines that fail and are cancelled together (Go's {@code errgroup} with its {@code context.Context}, Kotlin's
@@ -75,7 +81,15 @@ public final class Group<T> implements AutoCloseable {
     private static final ThreadLocal<Group<?>> CURRENT = new ThreadLocal<>();
     /** Groups cancelled at their origin (not by a parent), by cause. */
     private static final LongAdder[] CANCELLATIONS = newCounters();
+    private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * The group of each goroutine (by G id) while it runs as a member, for goroutine dumps and the Dev UI; written by
+     * {@link #runAsMember} on the goroutine itself.
+     */
+    private static final Map<Long, Group<?>> BY_GOROUTINE = new ConcurrentHashMap<>();
 
+    /** Names the group in dumps: {@code group 7}. */
+    private final long id = IDS.incrementAndGet();
     private final Group<?> parent;
     /** {@link System#nanoTime()} of the deadline; {@link Long#MAX_VALUE} for none (the parent's still applies). */
     private final long deadlineNanos;
@@ -186,6 +200,8 @@ public final class Group<T> implements AutoCloseable {
     public void runAsMember(ThrowingRunnable task) throws Exception {
         Group<?> outer = CURRENT.get();
         Thread self = Thread.currentThread();
+        Scheduler.GoroutineView g = Scheduler.currentG();
+        Long gid = g == null ? null : g.id();
         lock.lock();
         try {
             members.add(self);
@@ -193,6 +209,9 @@ public final class Group<T> implements AutoCloseable {
             lock.unlock();
         }
         CURRENT.set(this);
+        if (gid != null) {
+            BY_GOROUTINE.put(gid, this);
+        }
         try {
             task.run();
         } finally {
@@ -200,6 +219,13 @@ public final class Group<T> implements AutoCloseable {
                 CURRENT.remove();
             } else {
                 CURRENT.set(outer);
+            }
+            if (gid != null) {
+                if (outer == null) {
+                    BY_GOROUTINE.remove(gid);
+                } else {
+                    BY_GOROUTINE.put(gid, outer);
+                }
             }
             lock.lock();
             try {
@@ -326,16 +352,43 @@ public final class Group<T> implements AutoCloseable {
         action.run();
     }
 
+    /** The group whose goroutine {@code goroutineId} is (see {@link Go#current()}); empty if none. */
+    public static Optional<Group<?>> ofGoroutine(long goroutineId) {
+        return Optional.ofNullable(BY_GOROUTINE.get(goroutineId));
+    }
+
+    /** The group's number, unique in this JVM (as shown by {@link #toString()}). */
+    public long id() {
+        return id;
+    }
+
+    /** Whether a deadline (its own or an enclosing group's) applies. */
+    public boolean hasDeadline() {
+        return remaining().isPresent();
+    }
+
     /** How many groups were cancelled for {@code cause} in this JVM (a parent's cancellation counts once). */
     public static long cancellations(Cause cause) {
         return CANCELLATIONS[cause.ordinal()].sum();
     }
 
+    /**
+     * For dumps: {@code group 7 in group 3, 2 running, deadline in 120 ms}, or {@code ..., cancelled: deadline}.
+     */
     @Override
     public String toString() {
+        StringBuilder b = new StringBuilder("group ").append(id);
+        if (parent != null) {
+            b.append(" in group ").append(parent.id);
+        }
+        b.append(", ").append(running.count()).append(" running");
         Cancel c = cancel;
-        return "Group[running=" + running.count() + (c == null ? "" : ", cancelled: " + c.cause)
-                + remaining().map(d -> ", remaining=" + d.toMillis() + " ms").orElse("") + "]";
+        if (c != null) {
+            b.append(", cancelled: ").append(c.cause.name().toLowerCase(Locale.ROOT));
+        } else {
+            remaining().ifPresent(d -> b.append(", deadline in ").append(d.toMillis()).append(" ms"));
+        }
+        return b.toString();
     }
 
     /** What a blocking operation of one of the group's goroutines throws once the group is cancelled. */

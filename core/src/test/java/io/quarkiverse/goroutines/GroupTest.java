@@ -316,6 +316,27 @@ class GroupTest {
                 .noneMatch(t -> t.getName().startsWith(name + "-")));
     }
 
+    /** Dumps find a goroutine's group by its id while it runs as a member, and not after. */
+    @ParameterizedTest
+    @MethodSource("modes")
+    void aGoroutinesGroupIsFoundByItsId(SchedulerMode mode) throws Exception {
+        try (Env.Gs env = start(mode)) {
+            env.run(() -> {
+                AtomicLong gid = new AtomicLong();
+                AtomicReference<String> seen = new AtomicReference<>();
+                try (Group<Object> g = Go.group(Duration.ofMinutes(1))) {
+                    g.go(() -> {
+                        gid.set(Go.current().orElseThrow().id());
+                        seen.set(Group.ofGoroutine(gid.get()).map(Object::toString).orElse("none"));
+                    });
+                    g.await();
+                    assertTrue(seen.get().matches("group " + g.id() + ", 1 running, deadline in \\d+ ms"), seen.get());
+                }
+                assertEquals(Optional.empty(), Group.ofGoroutine(gid.get()));
+            });
+        }
+    }
+
     private static Env.Gs start(SchedulerMode mode) {
         return new Env.Gs(SchedulerConfig.builder().name("group-" + SCHEDULERS.incrementAndGet()).procs(2).mode(mode)
                 .build());
