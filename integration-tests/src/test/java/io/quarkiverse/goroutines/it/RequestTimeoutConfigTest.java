@@ -24,9 +24,13 @@ class RequestTimeoutConfigTest {
         }
     }
 
+    /** As {@link RequestDeadlineTest#warmUp()}: one untimed request of each kind first. */
     @BeforeEach
     void warmUp() {
         given().get("/deadline/fast").then().statusCode(200);
+        if (RequestDeadlineTest.WARM.add(getClass())) {
+            given().get("/deadline/receive?id=warm-up-" + RequestDeadlineTest.id()).then().statusCode(503);
+        }
     }
 
     @Test

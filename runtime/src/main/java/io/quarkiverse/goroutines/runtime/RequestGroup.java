@@ -75,10 +75,7 @@ final class RequestGroup {
     private void disconnected() {
         // This handler replaces Quarkus REST's own close handler, which skips the rest of the handler chain: do that
         // too.
-        int end = request.getHandlers().length;
-        if (end > 0) {
-            request.setPosition(end);
-        }
+        skipRemainingHandlers();
         if (!finished.get()) {
             group.cancel(Group.Cause.DISCONNECT, "the HTTP client disconnected");
         }
@@ -103,6 +100,16 @@ final class RequestGroup {
             response.setStatusCode(503);
             response.setResponseHeader("Content-Type", "text/plain;charset=UTF-8");
             response.end(reason.getBytes(StandardCharsets.UTF_8));
+            // The G, when its method returns, must not try to write a second response.
+            skipRemainingHandlers();
         }));
+    }
+
+    /** Makes the request's handler chain end after the handler that runs now (as Quarkus REST does on a close). */
+    private void skipRemainingHandlers() {
+        int end = request.getHandlers().length;
+        if (end > 0) {
+            request.setPosition(end);
+        }
     }
 }
