@@ -22,7 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Serves the goroutine dump (Go's {@code /debug/pprof/goroutine?debug=2}): live Gs with their state, wait reason,
- * age, the request each serves, its {@link Group} (with the time left before its deadline) and its stack. Plain text by default; JSON with {@code ?format=json} or
+ * age, the request each serves, its {@link Group} (with the time left before its deadline) and its stack. Plain text by
+ * default; JSON with {@code ?format=json} or
  * {@code Accept: application/json}; {@code ?state=syscall} keeps one state; {@code ?limit=N} lists at most N Gs
  * (default {@value #DEFAULT_LIMIT}, allowed 1..{@value #MAX_LIMIT}). Any other parameter, a repeated one or a bad
  * value is answered 400 in plain text, without echoing the input.
