@@ -31,7 +31,8 @@ public final class Demo {
                 .schedtrace(Duration.ofMillis(200))
                 .traceSink(System.out::println)
                 .build());
-        System.out.println("demo: " + gs + " goroutines on " + procs + " Ps: a third CPU work (200 µs), a third "
+        System.out.println("demo: " + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode (" + s.modeReason()
+                + "); " + gs + " goroutines on " + procs + " Ps: a third CPU work (200 µs), a third "
                 + "Thread.sleep(20 ms), a third Go.syscall(sleep 20 ms)");
         CountDownLatch done = new CountDownLatch(gs);
         long start = System.nanoTime();
