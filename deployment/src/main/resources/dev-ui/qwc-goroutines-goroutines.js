@@ -70,6 +70,7 @@ export class QwcGoroutinesGoroutines extends QwcHotReloadElement {
                 <vaadin-grid-column header="wait reason" ${columnBodyRenderer(g => html`${g.waitReason || ''}`, [])}></vaadin-grid-column>
                 <vaadin-grid-column header="age" width="7em" flex-grow="0" text-align="end" ${columnBodyRenderer(g => html`${this._age(g.ageMillis)}`, [])}></vaadin-grid-column>
                 <vaadin-grid-column header="request" flex-grow="2" ${columnBodyRenderer(g => html`${g.label || ''}`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="group" flex-grow="2" ${columnBodyRenderer(g => html`${g.group || ''}`, [])}></vaadin-grid-column>
                 <vaadin-grid-column header="M" width="6em" flex-grow="0" ${columnBodyRenderer(g => html`${g.m < 0 ? '' : 'M' + g.m}`, [])}></vaadin-grid-column>
                 <vaadin-grid-column header="thread" ${columnBodyRenderer(g => html`${g.thread || ''}`, [])}></vaadin-grid-column>
             </vaadin-grid>

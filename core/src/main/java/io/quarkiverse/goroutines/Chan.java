@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * to another M first (Go's {@code entersyscallblock}), so the other goroutines keep running while this one waits.
  * An interrupt of a blocked thread makes the operation give up: it withdraws from the channel (nothing is sent or
  * taken), sets the interrupt status again and throws {@link java.util.concurrent.CancellationException}. An operation
- * that can complete at once does so even on an interrupted thread.
+ * that can complete at once does so even on an interrupted thread. The same holds when the blocked goroutine's
+ * {@link Group} is cancelled, without touching the interrupt status.
  *
  * <h2>Implementation notes</h2>
  * The structure is Go's {@code hchan} ({@code runtime/chan.go}): a ring buffer, a queue of blocked receivers
@@ -104,9 +105,10 @@ public final class Chan<T> implements Iterable<T> {
             Waiter.wake(peer);
             return;
         }
-        if (me.parking.await(false, 0) == Parking.INTERRUPTED) {
+        int outcome = me.parking.await(false, 0);
+        if (outcome != Parking.FIRED) {
             withdraw(sendq, me);
-            throw Parking.interrupted("Chan.send");
+            throw me.parking.gaveUp(outcome, "Chan.send");
         }
         if (!me.success) {
             throw new ChanClosedException("send on closed channel (closed while the send waited)");
@@ -158,16 +160,17 @@ public final class Chan<T> implements Iterable<T> {
             Waiter.wake(peer);
             return new Received<>((T) result.elem, result.success);
         }
-        if (me.parking.await(false, 0) == Parking.INTERRUPTED) {
+        int outcome = me.parking.await(false, 0);
+        if (outcome != Parking.FIRED) {
             withdraw(recvq, me);
-            throw Parking.interrupted("Chan.receive");
+            throw me.parking.gaveUp(outcome, "Chan.receive");
         }
         return new Received<>((T) me.elem, me.success);
     }
 
     /**
      * Receives a value if one is there now; {@code null} if none is, or the channel is closed and drained. (To tell
-     * those apart, use {@link Select} with {@link Select#recvOk} and {@link Select#orDefault}.)
+     * those apart, use {@link Select} with {@link Select#receiveOk} and {@link Select#orDefault}.)
      */
     @SuppressWarnings("unchecked")
     public T tryReceive() {

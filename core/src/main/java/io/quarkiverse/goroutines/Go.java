@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.quarkiverse.goroutines.scheduler.Scheduler;
@@ -28,12 +29,73 @@ public final class Go {
     }
 
     /**
+     * Starts a {@link Group}: goroutines that fail and are cancelled together. Made by a goroutine of another group,
+     * it is that group's child.
+     */
+    public static <T> Group<T> group() {
+        return new Group<>(null);
+    }
+
+    /**
+     * Starts a {@link Group} that is cancelled, with its goroutines and child groups, once {@code timeout} has passed
+     * (Go's {@code context.WithTimeout}).
+     */
+    public static <T> Group<T> group(Duration timeout) {
+        return new Group<>(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Whether the calling goroutine's {@link Group} has been cancelled (Go's {@code ctx.Err() != nil}); false outside
+     * any group. For CPU loops, which no blocking point interrupts.
+     */
+    public static boolean cancelled() {
+        Group<?> g = Group.current();
+        return g != null && g.isCancelled();
+    }
+
+    /**
+     * Throws {@link CancellationException} if the calling goroutine's {@link Group} has been cancelled.
+     *
+     * @throws CancellationException with the cancellation's reason
+     */
+    public static void checkCancelled() {
+        Group<?> g = Group.current();
+        if (g != null && g.isCancelled()) {
+            throw g.cancelled();
+        }
+    }
+
+    /**
+     * Sleeps for {@code d} with the calling G's P released (Go's {@code time.Sleep}). Unlike {@link Thread#sleep}, the
+     * sleep ends early with a {@link CancellationException} when the goroutine's {@link Group} is cancelled, or the
+     * thread is interrupted (then the interrupt status is set again).
+     */
+    public static void sleep(Duration d) {
+        long nanos = Objects.requireNonNull(d, "duration").toNanos();
+        if (nanos <= 0) {
+            return;
+        }
+        Parking p = new Parking();
+        int outcome = p.await(true, System.nanoTime() + nanos);
+        if (outcome != Parking.TIMED_OUT) {
+            throw p.gaveUp(outcome, "Go.sleep");
+        }
+    }
+
+    /**
      * Runs a blocking call with the current G's P released, so that other goroutines keep running (Go's
-     * {@code entersyscall}/{@code exitsyscall}). Outside a goroutine it just runs the call.
+     * {@code entersyscall}/{@code exitsyscall}). Outside a goroutine it just runs the call. If the goroutine's
+     * {@link Group} was cancelled by the time the call returns, its result is dropped and a
+     * {@link CancellationException} is thrown (the call itself is not interrupted).
      */
     public static <T> T syscall(Callable<T> call) throws Exception {
         Scheduler s = Scheduler.current();
-        return s == null ? call.call() : s.syscall(call);
+        T result = s == null ? call.call() : s.syscall(call);
+        Group<?> g = Group.current();
+        if (g != null && g.isCancelled()) {
+            throw g.cancelledWhile("Go.syscall");
+        }
+        return result;
     }
 
     /** {@link #syscall(Callable)} for a call that returns nothing. */

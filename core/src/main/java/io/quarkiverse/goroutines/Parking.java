@@ -14,7 +14,8 @@ import io.quarkiverse.goroutines.scheduler.Scheduler;
  * <h2>Protocol</h2>
  * <ol>
  * <li>Exactly one party wins {@link #claim()}: a peer that is about to complete one of the operation's waiters
- * (under that channel's lock), or the waiting thread itself when it gives up (timeout, interrupt). Losers skip the
+ * (under that channel's lock), or the waiting thread itself when it gives up (timeout, interrupt, its group's
+ * cancellation). Losers skip the
  * waiter. This is what makes one select case win, and a cancelled wait never lose or duplicate a value.</li>
  * <li>The winning peer hands the value over, then {@link #fire(Waiter) fires}: it publishes the waiter through a
  * volatile write and unparks the thread.</li>
@@ -32,6 +33,7 @@ final class Parking {
     static final int FIRED = 0;
     static final int TIMED_OUT = 1;
     static final int INTERRUPTED = 2;
+    static final int CANCELLED = 3;
 
     private static final VarHandle CLAIMED;
 
@@ -49,6 +51,8 @@ final class Parking {
     /** 0 until one party claims the wait, then 1 (Go's {@code selectDone}). */
     @SuppressWarnings("unused")
     private volatile int claimed;
+    /** The group whose cancellation ends the wait (the waiting goroutine's); null for none. Only the waiter uses it. */
+    private Group<?> group;
     /** The waiter that completed the wait; written before {@link #fired}. */
     private Waiter winner;
     private volatile boolean fired;
@@ -73,12 +77,20 @@ final class Parking {
 
     /**
      * Blocks the calling thread (the one that made this parking) until fired, or until {@code deadline} (a
-     * {@link System#nanoTime()} value, if {@code timed}) or an interrupt makes it give up with a won claim.
+     * {@link System#nanoTime()} value, if {@code timed}), an interrupt or the cancellation of the calling goroutine's
+     * {@link Group} makes it give up with a won claim.
      *
-     * @return {@link #FIRED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}; on the last two the caller still has to
-     *         take its waiters off their queues; on {@link #INTERRUPTED} the interrupt status is cleared.
+     * @return {@link #FIRED}, {@link #TIMED_OUT}, {@link #INTERRUPTED} or {@link #CANCELLED}; on the last three the
+     *         caller still has to take its waiters off their queues; on {@link #INTERRUPTED} the interrupt status is
+     *         cleared.
      */
     int await(boolean timed, long deadline) {
+        return await(timed, deadline, Group.current());
+    }
+
+    /** {@link #await(boolean, long)}, given the group whose cancellation ends the wait (null: none does). */
+    int await(boolean timed, long deadline, Group<?> group) {
+        this.group = group;
         Scheduler s = Scheduler.current();
         if (s == null) {
             return parkLoop(timed, deadline);
@@ -106,6 +118,12 @@ final class Parking {
                 }
                 mayGiveUp = false;
                 keepInterrupt = true;
+            } else if (group != null && group.isCancelled()) {
+                // Group.cancel sets the cause, then unparks the thread: the park below cannot miss it.
+                if (claim()) {
+                    return CANCELLED;
+                }
+                mayGiveUp = false;
             } else if (timed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -124,6 +142,17 @@ final class Parking {
             Thread.currentThread().interrupt();
         }
         return FIRED;
+    }
+
+    /** What a blocking operation throws when {@link #await} returned {@code outcome}, neither fired nor timed out. */
+    CancellationException gaveUp(int outcome, String what) {
+        if (outcome == CANCELLED) {
+            return group.cancelledWhile(what);
+        }
+        if (outcome != INTERRUPTED) {
+            throw new IllegalStateException("not a give-up: " + outcome);
+        }
+        return interrupted(what);
     }
 
     /** What a blocking operation throws after an interrupt made it give up; the interrupt status is set again. */

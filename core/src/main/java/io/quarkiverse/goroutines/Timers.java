@@ -4,6 +4,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,11 @@ final class Timers {
             e.setRemoveOnCancelPolicy(true);
             return e;
         }
+    }
+
+    /** Runs {@code task} on the timer thread after {@code nanos}; it must be quick and must not block. */
+    static ScheduledFuture<?> schedule(Runnable task, long nanos) {
+        return Holder.TIMER.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     static Chan<Instant> after(Duration d) {

@@ -22,8 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>Reuse: once the counter has reached zero the group may be used again; the waiters released at that moment
  * belong to the old round and are not held by a later {@code add}. As in Go, an {@code add} that starts a new round
  * should happen before the {@code await}s of that round.</li>
- * <li>Blocking and interrupts as for {@link Chan}: a goroutine that waits gives its P away; an interrupted wait
- * withdraws, sets the interrupt status again and throws {@link java.util.concurrent.CancellationException}.</li>
+ * <li>Blocking, interrupts and cancellation as for {@link Chan}: a goroutine that waits gives its P away; an
+ * interrupted wait withdraws, sets the interrupt status again and throws
+ * {@link java.util.concurrent.CancellationException}, as does the wait of a goroutine whose {@link Group} is
+ * cancelled.</li>
  * </ul>
  */
 public final class WaitGroup {
@@ -100,14 +102,49 @@ public final class WaitGroup {
         } finally {
             lock.unlock();
         }
-        if (p.await(false, 0) == Parking.INTERRUPTED) {
+        int outcome = p.await(false, 0);
+        if (outcome != Parking.FIRED) {
             lock.lock();
             try {
                 waiters.remove(p);
             } finally {
                 lock.unlock();
             }
-            throw Parking.interrupted("WaitGroup.await");
+            throw p.gaveUp(outcome, "WaitGroup.await");
+        }
+    }
+
+    /**
+     * Blocks until the counter is zero, whatever happens: neither an interrupt nor the caller's group's cancellation
+     * ends the wait (an interrupt is kept for later). For {@link Group}, which must not end before its goroutines.
+     */
+    void awaitUncancellable() {
+        boolean interrupted = false;
+        while (true) {
+            Parking p;
+            lock.lock();
+            try {
+                if (counter == 0) {
+                    break;
+                }
+                p = new Parking();
+                waiters.add(p);
+            } finally {
+                lock.unlock();
+            }
+            if (p.await(false, 0, null) == Parking.FIRED) {
+                break;
+            }
+            interrupted = true; // the only other outcome without a group; the status was cleared: wait again
+            lock.lock();
+            try {
+                waiters.remove(p);
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -51,8 +51,9 @@ class ChanStressTest {
                     try {
                         for (int v = first; v < n; v += PRODUCERS) {
                             if (rnd.nextInt(4) == 0) {
-                                Select.select().send(ch, v, () -> {
-                                }).recv(idle, x -> {
+                                int value = v;
+                                Select.select().send(ch, () -> value, () -> {
+                                }).receive(idle, x -> {
                                     throw new AssertionError("idle channel delivered " + x);
                                 }).run();
                             } else {
@@ -87,16 +88,16 @@ class ChanStressTest {
 
     private static void consume(int style, Chan<Integer> ch, Chan<Integer> idle, AtomicIntegerArray seen) {
         boolean[] closed = { false };
-        Select racing = Select.select().recvOk(ch, (v, ok) -> {
+        Select racing = Select.select().receiveOk(ch, (v, ok) -> {
             if (ok) {
                 seen.incrementAndGet(v);
             } else {
                 closed[0] = true;
             }
-        }).recv(idle, x -> {
+        }).receive(idle, x -> {
             throw new AssertionError("idle channel delivered " + x);
         });
-        Select impatient = Select.select().recvOk(ch, (v, ok) -> {
+        Select impatient = Select.select().receiveOk(ch, (v, ok) -> {
             if (ok) {
                 seen.incrementAndGet(v);
             } else {

@@ -97,6 +97,7 @@ final class GAlloc {
                 // Our G still owns its P, and cannot lose it until unscan: put the new G on the P's queue.
                 try {
                     P p = m.p;
+                    assert p.ownedBy(m) : "newproc: " + m + " does not own " + p;
                     G g = gfget(p);
                     initG(g, fn, p);
                     p.runq.put(g, true, sched::globrunqputBatch);
@@ -147,6 +148,7 @@ final class GAlloc {
                 // forever), and taking the scheduler lock may park it: it spills an overflow after unscan.
                 Spill spill = Scheduler.CURRENT_M.get() == m ? null : new Spill();
                 try {
+                    assert m.p.ownedBy(m) : "runqput: " + m + " does not own " + m.p;
                     m.p.runq.put(g, next, spill == null ? sched::globrunqputBatch : spill);
                 } finally {
                     cur.unscan();

@@ -64,6 +64,14 @@ final class P {
         this.id = id;
     }
 
+    /**
+     * Whether {@code m} owns this P: for {@code assert}s at the owner-only ends of the run queue, the free list and
+     * the goid cache.
+     */
+    boolean ownedBy(M m) {
+        return m != null && this.m == m && m.p == this;
+    }
+
     PStatus status() {
         return PStatus.ofOrdinal(status.get());
     }

@@ -83,6 +83,7 @@ final class Schedule {
             if (p == null) {
                 return null;
             }
+            assert p.ownedBy(m) : "findRunnable: " + m + " does not own " + p;
             if (sched.gcwaiting) {
                 if (!gcstopm(m)) {
                     return null;

@@ -116,6 +116,7 @@ final class VirtualGs {
         if (g.yielding) {
             s.galloc.globrunqputAndWake(g);
         } else if (tailOf != null) {
+            assert tailOf.ownedBy(Scheduler.CURRENT_M.get()) : "ready: the caller does not own " + tailOf;
             tailOf.runq.put(g, false, s.sched::globrunqputBatch);
             s.idle.wakep();
         } else {

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import io.quarkiverse.goroutines.Chan;
 import io.quarkiverse.goroutines.Go;
 import io.quarkiverse.goroutines.Select;
+import io.quarkiverse.goroutines.SelectOf;
 
 /**
  * Channels in a request: fan out to N goroutines, gather their results with a select and a timeout. Answers
@@ -59,16 +60,21 @@ public class ChannelResource {
         }
 
         List<String> arrived = new ArrayList<>();
-        boolean[] late = { false };
         Chan<Instant> deadline = Go.after(Duration.ofMillis(timeoutMs));
-        Select gather = Select.select()
-                .recv(results, arrived::add)
-                .recv(deadline, t -> late[0] = true);
-        while (arrived.size() < started && !late[0]) {
-            gather.run();
+        SelectOf<String> next = Select.<String> returning()
+                .receive(results, r -> r)
+                .receive(deadline, t -> null); // null: the time is up
+        boolean late = false;
+        while (arrived.size() < started && !late) {
+            String r = next.run();
+            if (r == null) {
+                late = true;
+            } else {
+                arrived.add(r);
+            }
         }
         return Where.here() + " fanout n=" + n + " started=" + started + " arrived=" + arrived.size()
-                + " timedOut=" + late[0] + " timeoutMs=" + timeoutMs + " workMs=" + workMs;
+                + " timedOut=" + late + " timeoutMs=" + timeoutMs + " workMs=" + workMs;
     }
 
     private static void checkRange(String name, int value, int min, int max) {

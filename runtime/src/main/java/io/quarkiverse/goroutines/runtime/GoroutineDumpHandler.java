@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.quarkiverse.goroutines.Group;
 import io.quarkiverse.goroutines.scheduler.GStatus;
 import io.quarkiverse.goroutines.scheduler.GoroutineDump;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
@@ -21,7 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Serves the goroutine dump (Go's {@code /debug/pprof/goroutine?debug=2}): live Gs with their state, wait reason,
- * age, the request each serves and its stack. Plain text by default; JSON with {@code ?format=json} or
+ * age, the request each serves, its {@link Group} (with the time left before its deadline) and its stack. Plain text by
+ * default; JSON with {@code ?format=json} or
  * {@code Accept: application/json}; {@code ?state=syscall} keeps one state; {@code ?limit=N} lists at most N Gs
  * (default {@value #DEFAULT_LIMIT}, allowed 1..{@value #MAX_LIMIT}). Any other parameter, a repeated one or a bad
  * value is answered 400 in plain text, without echoing the input.
@@ -161,7 +163,7 @@ public class GoroutineDumpHandler implements Handler<RoutingContext> {
             if (r.json()) {
                 return new Dump(json(gs).toBuffer(), "application/json", truncated);
             }
-            String text = GoroutineDump.text(gs);
+            String text = GoroutineDump.text(withGroups(gs));
             if (truncated) {
                 text += "# more goroutines not listed: limit=" + r.limit() + " (allowed up to " + MAX_LIMIT + ")\n";
             }
@@ -177,8 +179,21 @@ public class GoroutineDumpHandler implements Handler<RoutingContext> {
             g.stack().forEach(f -> stack.add(f.toString()));
             out.add(new JsonObject().put("id", g.id()).put("state", g.state().name().toLowerCase(Locale.ROOT))
                     .put("waitReason", g.waitReason()).put("ageMillis", g.ageMillis()).put("label", g.label())
-                    .put("m", g.m() < 0 ? null : g.m()).put("thread", g.thread()).put("stack", stack));
+                    .put("m", g.m() < 0 ? null : g.m()).put("thread", g.thread())
+                    .put("group", Group.ofGoroutine(g.id()).map(Group::toString).orElse(null)).put("stack", stack));
         }
         return out;
+    }
+
+    /**
+     * The Gs with the group appended to the label, {@code GET /quote {group 7, 1 running, deadline in 120 ms}}, where
+     * a deadline applies or the group is cancelled (a request's group that only watches for a disconnect is left out).
+     */
+    static List<GoroutineDump.Goroutine> withGroups(List<GoroutineDump.Goroutine> gs) {
+        return gs.stream().map(g -> Group.ofGoroutine(g.id())
+                .filter(group -> group.hasDeadline() || group.isCancelled())
+                .map(group -> new GoroutineDump.Goroutine(g.id(), g.state(), g.waitReason(), g.ageMillis(),
+                        (g.label() == null ? "" : g.label() + " ") + "{" + group + "}", g.m(), g.thread(), g.stack()))
+                .orElse(g)).toList();
     }
 }

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 
+import io.quarkiverse.goroutines.Group;
 import io.quarkiverse.goroutines.scheduler.GStatus;
 import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
 import io.quarkiverse.goroutines.scheduler.Scheduler;
@@ -45,6 +46,11 @@ import io.quarkus.runtime.metrics.MetricsFactory;
  * <td>{@code goroutines.threads}</td>
  * <td>{@code state}</td>
  * <td>Ms by what they do</td>
+ * </tr>
+ * <tr>
+ * <td>counter {@code goroutines.cancellations}</td>
+ * <td>{@code cause}</td>
+ * <td>groups cancelled ({@code errgroup}'s context cancelled), by cause; a parent's cancellation counts once</td>
  * </tr>
  * <tr>
  * <td>counters {@code goroutines.spawned}, {@code .completed}, {@code .steals}, {@code .handoffs},
@@ -113,6 +119,11 @@ public final class GoroutineMetrics implements Consumer<MetricsFactory> {
         counter(metrics, "goroutines.shed", "Gs refused while the scheduler sheds load", c -> c.shed());
         gauge(metrics, "goroutines.shedding", "1 while new requests are refused for queueing delay",
                 s -> s.shedding() ? 1 : 0);
+        for (Group.Cause cause : Group.Cause.values()) {
+            metrics.builder("goroutines.cancellations").description("Groups cancelled, by cause")
+                    .tag("cause", cause.name().toLowerCase(Locale.ROOT))
+                    .buildCounter(() -> Group.cancellations(cause));
+        }
     }
 
     private void gauge(MetricsFactory metrics, String name, String description, ToIntFunction<SchedSnapshot> f) {

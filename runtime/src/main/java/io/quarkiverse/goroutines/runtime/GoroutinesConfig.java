@@ -106,6 +106,12 @@ public interface GoroutinesConfig {
     @ConfigDocSection
     Shutdown shutdown();
 
+    /**
+     * Deadlines and disconnects of blocking Quarkus REST requests.
+     */
+    @ConfigDocSection
+    Request request();
+
     /** sysmon settings. */
     interface Sysmon {
         /**
@@ -237,5 +243,24 @@ public interface GoroutinesConfig {
          */
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    /** Request settings. */
+    interface Request {
+        /**
+         * Deadline of every blocking Quarkus REST request, counted from when it is handed to a G. At the deadline the
+         * request's G and the groups it made ({@code Go.group()}) are cancelled: they throw
+         * {@code CancellationException} at their next blocking point. The client gets {@code 503 Service Unavailable}
+         * with the reason in a plain-text body at once, unless the response has already started. A resource method
+         * (or class) annotated {@code @RequestTimeout} uses its own value instead. Off unless set. Allowed 1ms..1h.
+         */
+        Optional<Duration> timeout();
+
+        /**
+         * Whether a blocking Quarkus REST request whose HTTP client disconnects has its G and the groups it made
+         * cancelled. Default {@code true}.
+         */
+        @WithDefault("true")
+        boolean cancelOnDisconnect();
     }
 }

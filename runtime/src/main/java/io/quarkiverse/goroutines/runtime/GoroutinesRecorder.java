@@ -49,19 +49,24 @@ public class GoroutinesRecorder {
             return budget;
         }
         SchedulerConfig sc = SchedulerSettings.from(c, threadFactory);
+        Goroutines.RequestSettings requests = new Goroutines.RequestSettings(
+                c.request().timeout().map(d -> Goroutines.RequestSettings.check(
+                        SchedulerSettings.PREFIX + "request.timeout", d)).orElse(null),
+                c.request().cancelOnDisconnect());
         Scheduler scheduler = Scheduler.start(sc);
         Scheduler previousDefault = Go.setDefaultScheduler(scheduler);
         GoExecutor go = new GoExecutor(scheduler, contextHandler);
-        Goroutines.install(go);
+        Goroutines.install(go, requests);
         LOG.infof("Goroutines: mode=%s (%s), procs=%d, max-threads=%d, max-runnable=%d, blocking-detection=%s, "
-                + "long-running=%s%s, report.after=%s, admission=%s, schedtrace=%s",
+                + "long-running=%s%s, report.after=%s, admission=%s, schedtrace=%s, request.timeout=%s",
                 scheduler.mode().name().toLowerCase(java.util.Locale.ROOT), scheduler.modeReason(), sc.procs(), sc.maxThreads(),
                 sc.maxRunnable(),
                 sc.blockingDetection() ? human(sc.blockingThreshold()) : "off",
                 human(sc.longRunningThreshold()), sc.longRunningHandoff() ? " (handoff)" : "",
                 sc.reportAfter().isZero() ? "off" : human(sc.reportAfter()),
                 sc.admission() ? human(sc.admissionTarget()) + "/" + human(sc.admissionInterval()) : "off",
-                sc.schedtrace() == null ? "off" : human(sc.schedtrace()));
+                sc.schedtrace() == null ? "off" : human(sc.schedtrace()),
+                requests.timeout() == null ? "off" : human(requests.timeout()));
         if (c.mode() == SchedulerMode.AUTO && scheduler.mode() == SchedulerMode.PLATFORM) {
             LOG.warn(fallbackWarning(scheduler.modeReason()));
         }

@@ -1,5 +1,6 @@
 package io.quarkiverse.goroutines.deployment.devui;
 
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 
 import io.quarkiverse.goroutines.Go;
+import io.quarkiverse.goroutines.runtime.RequestTimeout;
 
 /** The dev-mode app of the Dev UI tests: requests that hold a G until released, and CPU-bound ones. */
 @Path("/load")
@@ -22,6 +24,14 @@ public class LoadResource {
     public String block() throws Exception {
         CountDownLatch gate = GATE.get();
         return Go.syscall(() -> gate.await(60, TimeUnit.SECONDS)) ? "released" : "timed out";
+    }
+
+    /** {@link #block()} with a deadline of a minute: its G belongs to the request's group, which dumps show. */
+    @GET
+    @Path("/block-with-deadline")
+    @RequestTimeout(value = 1, unit = ChronoUnit.MINUTES)
+    public String blockWithDeadline() throws Exception {
+        return block();
     }
 
     /** Releases every held request. */

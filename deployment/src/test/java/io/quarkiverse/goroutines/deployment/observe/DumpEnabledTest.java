@@ -29,7 +29,9 @@ import io.restassured.response.Response;
 /** With the dump enabled, the management port serves it as text and JSON; the application's port does not. */
 class DumpEnabledTest {
 
-    static final String DUMP = "http://localhost:9001/q/goroutines";
+    /** The management interface's test port: 9001 unless {@code -Dquarkus.management.test-port} moves it. */
+    static final String DUMP = "http://localhost:" + Integer.getInteger("quarkus.management.test-port", 9001)
+            + "/q/goroutines";
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
@@ -123,5 +125,33 @@ class DumpEnabledTest {
                 }
             }
         });
+    }
+
+    /** A request with a deadline shows its group and the time left in the text dump, the JSON dump names the group. */
+    @Test
+    void dumpShowsAGoroutinesGroupAndDeadline() throws Exception {
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> given().get("/load/block-with-deadline")
+                .asString(), client);
+        try {
+            Scheduler s = Goroutines.executor().scheduler();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (s.snapshot().goroutinesByState().get(GStatus.SYSCALL) < 1) {
+                assertTrue(System.nanoTime() < deadline, "the held request within 30 s");
+                Thread.onSpinWait();
+            }
+            String text = given().get(DUMP).then().statusCode(200).extract().asString();
+            assertTrue(text.matches("(?s).*\\]: GET /load/block-with-deadline \\{group \\d+, 0 running, deadline in "
+                    + "\\d+ ms\\}\n.*"), text);
+            List<Map<String, Object>> json = given().get(DUMP + "?format=json").jsonPath().getList("$");
+            Map<String, Object> g = json.stream().filter(x -> "GET /load/block-with-deadline".equals(x.get("label")))
+                    .findFirst().orElseThrow(() -> new AssertionError("held G in " + json));
+            assertTrue(String.valueOf(g.get("group")).matches("group \\d+, 0 running, deadline in \\d+ ms"),
+                    String.valueOf(g.get("group")));
+        } finally {
+            given().get("/load/release").then().statusCode(200);
+        }
+        assertEquals("released", held.get(30, TimeUnit.SECONDS));
+        client.shutdown();
     }
 }

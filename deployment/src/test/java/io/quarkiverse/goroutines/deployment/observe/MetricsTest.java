@@ -18,6 +18,8 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.goroutines.Go;
+import io.quarkiverse.goroutines.Group;
 import io.quarkiverse.goroutines.deployment.devui.LoadResource;
 import io.quarkiverse.goroutines.runtime.Goroutines;
 import io.quarkiverse.goroutines.scheduler.GStatus;
@@ -34,6 +36,20 @@ class MetricsTest {
             .overrideRuntimeConfigKey("quarkus.goroutines.procs", "2")
             // platform mode: a held request keeps its M in SYSCALL, which the thread gauges count
             .overrideRuntimeConfigKey("quarkus.goroutines.mode", "platform");
+
+    /** Cancelled groups are counted by cause, once per cancellation however many children it reaches. */
+    @Test
+    void cancellationsAreCountedByCause() {
+        double before = value(given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "goroutines_cancellations_total{cause=\"disconnect\"}");
+        try (Group<Object> g = Go.group()) {
+            g.cancel(Group.Cause.DISCONNECT, "the client went away");
+        }
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertEquals(before + 1, value(scrape, "goroutines_cancellations_total{cause=\"disconnect\"}"));
+        value(scrape, "goroutines_cancellations_total{cause=\"deadline\"}");
+        value(scrape, "goroutines_cancellations_total{cause=\"failure\"}");
+    }
 
     @Test
     void metersShowTheScheduler() throws Exception {

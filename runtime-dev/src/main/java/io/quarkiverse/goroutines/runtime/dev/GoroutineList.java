@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkiverse.goroutines.Group;
 import io.quarkiverse.goroutines.scheduler.GStatus;
 import io.quarkiverse.goroutines.scheduler.GoroutineDump;
 import io.quarkiverse.goroutines.scheduler.SchedSnapshot;
@@ -22,11 +23,12 @@ public record GoroutineList(int total, Map<String, Integer> byState, List<Row> s
     /** How many Gs one answer carries at most. */
     static final int LIMIT = 500;
 
-    /** One G, as a grid row. */
+    /** One G, as a grid row; {@code group} names its {@link Group} and the time left before the deadline, or null. */
     public record Row(long id, String state, String waitReason, long ageMillis, String label, long m,
-            String thread) {
+            String thread, String group) {
         static Row of(GoroutineDump.Goroutine g) {
-            return new Row(g.id(), g.state().name(), g.waitReason(), g.ageMillis(), g.label(), g.m(), g.thread());
+            return new Row(g.id(), g.state().name(), g.waitReason(), g.ageMillis(), g.label(), g.m(), g.thread(),
+                    Group.ofGoroutine(g.id()).map(Group::toString).orElse(null));
         }
     }
 

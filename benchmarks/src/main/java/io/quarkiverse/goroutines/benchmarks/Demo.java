@@ -1,4 +1,4 @@
-package io.quarkiverse.goroutines.demo;
+package io.quarkiverse.goroutines.benchmarks;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +13,8 @@ import io.quarkiverse.goroutines.scheduler.ShutdownReport;
  * A mixed workload on the bare scheduler: CPU-bound Gs, Gs that block without saying so ({@code Thread.sleep}) and Gs
  * that announce their blocking ({@code Go.syscall}), with {@code SCHED} trace lines printed every 200 ms.
  * <p>
- * Run: {@code ./mvnw -pl core -q exec:java} (optionally {@code -Dexec.args="procs gs"}).
+ * Run: {@code bash .ci/demo core [procs [gs]]}. It lives here, not in the core library, so that no application ships
+ * it.
  */
 public final class Demo {
     private static final AtomicLong SINK = new AtomicLong();
@@ -30,7 +31,8 @@ public final class Demo {
                 .schedtrace(Duration.ofMillis(200))
                 .traceSink(System.out::println)
                 .build());
-        System.out.println("demo: " + gs + " goroutines on " + procs + " Ps: a third CPU work (200 µs), a third "
+        System.out.println("demo: " + s.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode (" + s.modeReason()
+                + "); " + gs + " goroutines on " + procs + " Ps: a third CPU work (200 µs), a third "
                 + "Thread.sleep(20 ms), a third Go.syscall(sleep 20 ms)");
         CountDownLatch done = new CountDownLatch(gs);
         long start = System.nanoTime();
