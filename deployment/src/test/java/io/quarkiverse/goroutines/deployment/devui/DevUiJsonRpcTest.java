@@ -77,7 +77,13 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
 
             // a G that holds its P for 100 ms is preempted (long-running.threshold=10ms, handoff on by default)
             assertEquals(200, http.send(get("/load/spin?ms=100"), HttpResponse.BodyHandlers.ofString()).statusCode());
+            // the view is the sampler's last sample (four a second): wait for one taken after the preemption
             JsonNode view = executeJsonRPCMethod("scheduler");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (view.get("preemptions").asLong() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                view = executeJsonRPCMethod("scheduler");
+            }
             assertTrue(view.get("preemptions").asLong() >= 1, "the spin was preempted: " + view.get("preemptions"));
             assertFalse(view.get("shedding").asBoolean(), "no shedding under this load");
             assertTrue(view.get("running").asBoolean());
