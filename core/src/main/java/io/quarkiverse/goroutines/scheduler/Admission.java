@@ -55,7 +55,10 @@ final class Admission {
         }
     }
 
-    /** An M found every queue empty: whatever the delay was, it is over. */
+    /**
+     * Every queue was found empty (by an M going idle, or by sysmon, which also covers the last G ending on an M that
+     * had lost its P): whatever the delay was, it is over.
+     */
     void drained() {
         if (firstAboveTime != 0) {
             firstAboveTime = 0;

@@ -56,7 +56,10 @@ final class Schedule {
         }
         G g = next.g();
         long now = System.nanoTime();
-        s.admission.dequeued(now - g.queuedNanos, now);
+        if (!next.inheritTime()) {
+            // A G from runnext skipped the queues: its short wait says nothing about theirs.
+            s.admission.dequeued(now - g.queuedNanos, now);
+        }
         if (g.lockedm != null) {
             // A started G waits on its own M: hand our P over and park (Go's startlockedm).
             P p = m.p;

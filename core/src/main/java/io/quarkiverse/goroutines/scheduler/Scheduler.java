@@ -303,6 +303,11 @@ public final class Scheduler extends AbstractExecutorService {
         return admission.shedding();
     }
 
+    /** How long a client refused while {@link #shedding()} should wait before it tries again. */
+    public Duration retryAfter() {
+        return admission.retryAfter();
+    }
+
     /** A snapshot of Ps, Ms, Gs by state, queues and counters. Cheap enough to take many times a second. */
     public SchedSnapshot snapshot() {
         return SchedSnapshot.take(this);

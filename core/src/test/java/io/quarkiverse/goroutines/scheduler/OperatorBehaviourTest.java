@@ -217,6 +217,44 @@ class OperatorBehaviourTest {
         }
     }
 
+    /**
+     * Shedding ends by itself once the queues are empty, however the last Gs ended (here they block, so in platform
+     * mode they end on Ms that lost their P and never look at the queues again).
+     */
+    @Test
+    void sheddingEndsWhenTheQueuesDrain() throws Exception {
+        Scheduler s = Scheduler.start(config(1).admissionTarget(Duration.ofMillis(10))
+                .admissionInterval(Duration.ofMillis(50)).build());
+        try {
+            AtomicInteger accepted = new AtomicInteger();
+            AtomicInteger ended = new AtomicInteger();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!s.shedding() && System.nanoTime() < deadline) {
+                try {
+                    s.execute(() -> {
+                        Schedulers.spin(TimeUnit.MILLISECONDS.toNanos(2)); // the queue grows: 2 ms each on one P
+                        try {
+                            Thread.sleep(5); // then blocks: in platform mode the G ends detached, off its P
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        ended.incrementAndGet();
+                    });
+                } catch (OverloadedException e) {
+                    break;
+                }
+                if (accepted.incrementAndGet() % 10 == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            assertTrue(s.shedding(), "the flood was never shed");
+            Schedulers.await("every accepted G to end", Duration.ofSeconds(60), () -> ended.get() == accepted.get());
+            Schedulers.await("shedding to end with nothing queued", Duration.ofSeconds(5), () -> !s.shedding());
+        } finally {
+            stop(s);
+        }
+    }
+
     private static String messages(LogCapture log) {
         return String.join("\n---\n", log.records.stream().map(LogRecord::getMessage).toList());
     }
