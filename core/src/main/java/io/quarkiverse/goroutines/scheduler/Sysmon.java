@@ -3,6 +3,7 @@ package io.quarkiverse.goroutines.scheduler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -233,9 +234,9 @@ final class Sysmon {
             return true;
         }
         if (sysretake && cfg.longRunningHandoff()
-                && handoff(p, m, g, w, GStatus.PREEMPTED, "preempted: long-running", since)) {
-            s.stats.longRunningHandoffs.incrementAndGet(); // silent: routine, counted (Go preempts without a word)
-            return true;
+                && handoff(p, m, g, w, GStatus.PREEMPTED, "preempted: long-running", since,
+                        s.stats.longRunningHandoffs)) {
+            return true; // silent: routine, counted (Go preempts without a word)
         }
         return false;
     }
@@ -267,8 +268,7 @@ final class Sysmon {
             // a lock inside the JDK's or our own scheduling code): it gets the native-code window before a hand-off.
             long min = g.vthread == null ? 0 : Math.max(threshold / 4, MIN_NATIVE_WINDOW_NANOS);
             if ((waiting && since >= min) || since >= threshold) {
-                if (handoff(p, m, g, w, GStatus.SYSCALL, "blocked (" + ts + ")", since)) {
-                    s.stats.blockedDetected.incrementAndGet();
+                if (handoff(p, m, g, w, GStatus.SYSCALL, "blocked (" + ts + ")", since, s.stats.blockedDetected)) {
                     return true;
                 }
             }
@@ -301,8 +301,8 @@ final class Sysmon {
                 pd.cpuNanos = cpu;
                 return false;
             }
-            if (handoff(p, m, g, w, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since)) {
-                s.stats.nativeDetected.incrementAndGet();
+            if (handoff(p, m, g, w, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since,
+                    s.stats.nativeDetected)) {
                 return true;
             }
             return false;
@@ -320,11 +320,16 @@ final class Sysmon {
         return sched.runqsize > 0 && sched.npidle.get() + sched.nmspinning.get() == 0;
     }
 
-    /** Detaches {@code g} from {@code p} if its word is still {@code w}, and hands the P off. */
-    private boolean handoff(P p, M m, G g, long w, GStatus as, String reason, long since) {
+    /**
+     * Detaches {@code g} from {@code p} if its word is still {@code w}, counts it in {@code counter} (before the P
+     * moves on, so that whoever sees the effect sees the count), and hands the P off.
+     */
+    private boolean handoff(P p, M m, G g, long w, GStatus as, String reason, long since,
+            AtomicLong counter) {
         if (!s.syscalls.detach(p, m, g, w, as, reason)) {
             return false;
         }
+        counter.incrementAndGet();
         s.stats.recordDetection(since);
         s.syscalls.retake(p);
         return true;
