@@ -56,8 +56,9 @@ final class Admission {
     }
 
     /**
-     * Every queue was found empty (by an M going idle, or by sysmon, which also covers the last G ending on an M that
-     * had lost its P): whatever the delay was, it is over.
+     * An M going idle found every queue empty: whatever the delay was, it is over. (An M whose G ended after losing
+     * its P parks without looking; the runtime's admission probe, a G started while shedding, measures the delay
+     * again then.)
      */
     void drained() {
         if (firstAboveTime != 0) {

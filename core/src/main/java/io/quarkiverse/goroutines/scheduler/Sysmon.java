@@ -128,13 +128,11 @@ final class Sysmon {
             }
             trace(now);
             s.reports.maybeCheck(now);
-            if (s.admission.shedding() && !s.idle.anyWork()) {
-                s.admission.drained(); // every queue is empty: whatever the delay was, it is over
-            }
         }
     }
 
     private long mLimitHitsSeen;
+
 
     private boolean workQueued() {
         if (sched.runqsize > 0) {

@@ -217,10 +217,7 @@ class OperatorBehaviourTest {
         }
     }
 
-    /**
-     * Shedding ends by itself once the queues are empty, however the last Gs ended (here they block, so in platform
-     * mode they end on Ms that lost their P and never look at the queues again).
-     */
+    /** Shedding ends by itself once the queues have drained, here after Gs that block (detached in platform mode). */
     @Test
     void sheddingEndsWhenTheQueuesDrain() throws Exception {
         Scheduler s = Scheduler.start(config(1).admissionTarget(Duration.ofMillis(10))
