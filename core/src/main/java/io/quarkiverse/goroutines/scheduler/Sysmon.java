@@ -133,7 +133,6 @@ final class Sysmon {
 
     private long mLimitHitsSeen;
 
-
     private boolean workQueued() {
         if (sched.runqsize > 0) {
             return true;
