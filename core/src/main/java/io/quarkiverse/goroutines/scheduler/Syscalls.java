@@ -1,6 +1,7 @@
 package io.quarkiverse.goroutines.scheduler;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Blocking calls and hand-off (Go's {@code entersyscall}, {@code exitsyscall}, {@code exitsyscallfast},
@@ -365,8 +366,19 @@ final class Syscalls {
 
     /** sysmon's retake: CAS a SYSCALL P to IDLE and hand it off. */
     boolean retake(P p) {
+        return retake(p, null);
+    }
+
+    /**
+     * {@link #retake(P)}, counting a successful retake in {@code counter} before the P moves on, so that whoever sees
+     * the effect sees the count.
+     */
+    boolean retake(P p, AtomicLong counter) {
         if (!p.casStatus(PStatus.SYSCALL, PStatus.IDLE)) {
             return false;
+        }
+        if (counter != null) {
+            counter.incrementAndGet();
         }
         p.m = null;
         p.syscalltick++;

@@ -207,8 +207,7 @@ final class Sysmon {
                     && now - pd.syscallwhen < s.config.syscallRetakeAfter().toNanos()) {
                 continue;
             }
-            if (s.syscalls.retake(p)) {
-                s.stats.syscallRetakes.incrementAndGet();
+            if (s.syscalls.retake(p, s.stats.syscallRetakes)) {
                 n++;
             }
         }

@@ -26,6 +26,9 @@ class GoroutineDumpTest {
             CountDownLatch release = new CountDownLatch(1);
             s.execute(GoroutineLabel.wrap("GET /orders/7", Schedulers.blockUntil(started, release)));
             assertTrue(started.await(5, TimeUnit.SECONDS));
+            Thread blocked = s.allp()[0].m.thread; // the G's stack must show the wait: let it get there first
+            Schedulers.await("the G to wait", java.time.Duration.ofSeconds(5),
+                    () -> blocked.getState() == Thread.State.WAITING);
             CountDownLatch ran = new CountDownLatch(3);
             for (int i = 0; i < 3; i++) {
                 s.execute(ran::countDown);
