@@ -41,6 +41,11 @@ public enum GStatus {
         this.goValue = goValue;
     }
 
+    /** Whether a G in this state is live: made and not yet dead (what dumps, traces and reports list). */
+    public boolean live() {
+        return this != IDLE && this != DEAD;
+    }
+
     private static final GStatus[] BY_ORDINAL = values();
 
     static GStatus ofOrdinal(int ordinal) {

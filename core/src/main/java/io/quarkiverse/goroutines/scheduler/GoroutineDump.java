@@ -57,7 +57,7 @@ public final class GoroutineDump {
                 continue;
             }
             GStatus st = g.status();
-            if (st == GStatus.DEAD || st == GStatus.IDLE || (state != null && st != state)) {
+            if (!st.live() || (state != null && st != state)) {
                 continue;
             }
             out.add(describe(g, st, now, stacks));
@@ -88,7 +88,7 @@ public final class GoroutineDump {
         for (G g : s.allgs()) {
             if (g != null && g.id == id) {
                 GStatus st = g.status();
-                if (st == GStatus.DEAD || st == GStatus.IDLE) {
+                if (!st.live()) {
                     return Optional.empty();
                 }
                 return Optional.of(describe(g, st, now, true));

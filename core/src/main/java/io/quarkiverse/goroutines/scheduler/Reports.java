@@ -53,17 +53,10 @@ final class Reports {
         List<G> old = new ArrayList<>();
         Set<Long> stillAlive = new HashSet<>();
         for (G g : s.allgs()) {
-            if (g == null) {
-                continue;
-            }
-            GStatus st = g.status();
-            if (st == GStatus.DEAD || st == GStatus.IDLE) {
+            if (g == null || !g.status().live() || now - g.createdNanos < after) {
                 continue;
             }
             long id = g.id;
-            if (now - g.createdNanos < after) {
-                continue;
-            }
             if (reported.contains(id)) {
                 stillAlive.add(id);
                 continue;

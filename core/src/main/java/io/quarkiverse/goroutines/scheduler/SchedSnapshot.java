@@ -78,7 +78,7 @@ public record SchedSnapshot(
     public int goroutines() {
         int n = 0;
         for (Map.Entry<GStatus, Integer> e : goroutinesByState.entrySet()) {
-            if (e.getKey() != GStatus.DEAD && e.getKey() != GStatus.IDLE) {
+            if (e.getKey().live()) {
                 n += e.getValue();
             }
         }

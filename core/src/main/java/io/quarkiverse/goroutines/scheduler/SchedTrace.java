@@ -55,7 +55,7 @@ final class SchedTrace {
                 continue;
             }
             GStatus st = g.status();
-            if (st == GStatus.DEAD || st == GStatus.IDLE) {
+            if (!st.live()) {
                 continue;
             }
             M m = g.m;
