@@ -143,6 +143,15 @@ final class GAlloc {
         M m = Scheduler.currentM();
         if (m != null && m.sched == s) {
             G cur = m.curg;
+            if (cur == null && Scheduler.CURRENT_M.get() == m) {
+                // An M in its own scheduling code (firing timers): it owns its P if the P is RUNNING under it.
+                P p = m.p;
+                if (p != null && p.m == m && p.status() == PStatus.RUNNING) {
+                    p.runq.put(g, next, sched::globrunqputBatch);
+                    s.idle.wakep();
+                    return;
+                }
+            }
             if (cur != null && cur != g && cur.tryScan(cur.word())) {
                 // A virtual G's thread must not park while its scan bit is set (its M would wait for the bit
                 // forever), and taking the scheduler lock may park it: it spills an overflow after unscan.

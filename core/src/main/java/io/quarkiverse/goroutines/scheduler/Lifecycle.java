@@ -193,6 +193,7 @@ final class Lifecycle {
             return;
         }
         sched.runState = Sched.TERMINATED;
+        s.timers.close();
         List<G> left = new ArrayList<>();
         sched.globrunqdrainLocked(left);
         grabLocalQueues(left);

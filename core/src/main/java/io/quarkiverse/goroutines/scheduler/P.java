@@ -31,6 +31,8 @@ final class P {
      */
     volatile M m;
     final RunQueue runq = new RunQueue();
+    /** Timeouts of virtual Gs that parked here ({@link Timers}); any thread, under the heap's own lock. */
+    final TimerHeap timers = new TimerHeap();
     /** Dead Gs for reuse; owner only (and procresize, with the world stopped). */
     final ArrayDeque<G> gFree = new ArrayDeque<>();
     /** Size of {@link #gFree} for snapshots; same writers. */

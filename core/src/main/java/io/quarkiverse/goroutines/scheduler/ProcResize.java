@@ -162,6 +162,7 @@ final class ProcResize {
         for (int i = n; i < old; i++) {
             P p = ps[i];
             p.runq.drainTo(moved);
+            s.timers.move(p, ps[0]);
             s.galloc.gFree.putAll(p.gFree);
             p.gFree.clear();
             p.gFreeCount = 0;

@@ -64,6 +64,8 @@ final class Sched {
 
     private final ArrayDeque<G> runq = new ArrayDeque<>();
     volatile int runqsize;
+    /** When the G at the head of {@link #runq} was queued ({@code G.queuedNanos}); meaningless while it is empty. */
+    volatile long runqHeadQueued;
 
     /** Stop-the-world pending; written under the lock by the stopping thread. */
     volatile boolean gcwaiting;
@@ -89,11 +91,20 @@ final class Sched {
     // ---------------------------------------------------------------------------------------------------------
     // The global run queue (Go's globrunqput, globrunqputbatch, globrunqget)
 
+    /** Republishes {@link #runqsize} and {@link #runqHeadQueued} after a change. The lock must be held. */
+    private void runqChangedLocked() {
+        G head = runq.peekFirst();
+        if (head != null) {
+            runqHeadQueued = head.queuedNanos;
+        }
+        runqsize = runq.size();
+    }
+
     /** Appends {@code g}. The lock must be held. */
     void globrunqputLocked(G g) {
         assert lockHeld();
         runq.addLast(g);
-        runqsize = runq.size();
+        runqChangedLocked();
     }
 
     /** Appends {@code g}, taking the lock. */
@@ -111,7 +122,7 @@ final class Sched {
         lock.lock();
         try {
             runq.addAll(batch);
-            runqsize = runq.size();
+            runqChangedLocked();
         } finally {
             lock.unlock();
         }
@@ -123,7 +134,7 @@ final class Sched {
         for (int i = gs.size() - 1; i >= 0; i--) {
             runq.addFirst(gs.get(i));
         }
-        runqsize = runq.size();
+        runqChangedLocked();
     }
 
     /**
@@ -145,7 +156,7 @@ final class Sched {
         for (int i = 1; i < n; i++) {
             p.runq.put(runq.pollFirst(), false, this::globrunqputBatch);
         }
-        runqsize = runq.size();
+        runqChangedLocked();
         return g;
     }
 
@@ -164,7 +175,7 @@ final class Sched {
         assert lockHeld();
         out.addAll(runq);
         runq.clear();
-        runqsize = 0;
+        runqChangedLocked();
     }
 
     /** The first G in the global queue that waits on its own M, removed; or null. The lock must be held. */
@@ -173,7 +184,7 @@ final class Sched {
             G g = it.next();
             if (g.lockedm != null) {
                 it.remove();
-                runqsize = runq.size();
+                runqChangedLocked();
                 return g;
             }
         }
@@ -211,7 +222,7 @@ final class Sched {
             List<G> gs = new ArrayList<>();
             p.runq.drainTo(gs);
             runq.addAll(gs);
-            runqsize = runq.size();
+            runqChangedLocked();
         }
         p.setStatus(PStatus.IDLE);
         pidle.push(p);

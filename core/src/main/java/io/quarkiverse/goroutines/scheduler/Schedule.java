@@ -27,6 +27,12 @@ final class Schedule {
     /** Every 61st schedule tick takes a G from the global queue first (Go's fairness constant). */
     static final int GLOBAL_FAIRNESS_TICKS = 61;
     static final int STEAL_TRIES = 4;
+    /**
+     * How long the oldest G of the global queue may wait before every P takes from the global queue first. Go's
+     * fairness tick alone lets a P whose local queue keeps refilling (timers, wake-ups) serve the global queue only
+     * once in 61 Gs: under a sustained backlog new work then waits seconds while readied Gs pass it.
+     */
+    static final long GLOBAL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A time slice shared by a chain of runnext Gs (Go's {@code forcePreemptNS}). */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -93,7 +99,12 @@ final class Schedule {
                 }
                 continue;
             }
-            if (p.schedtick % GLOBAL_FAIRNESS_TICKS == 0 && sched.runqsize > 0) {
+            long now = System.nanoTime();
+            if (p.timers.next != Long.MAX_VALUE) {
+                s.timers.check(p, now); // Go's checkTimers: the Gs it wakes go to this P
+            }
+            if (sched.runqsize > 0 && (p.schedtick % GLOBAL_FAIRNESS_TICKS == 0
+                    || now - sched.runqHeadQueued > GLOBAL_WAIT_NANOS)) {
                 G g = sched.globrunqget(p, 1);
                 if (g != null) {
                     return new RunQueue.Next(g, false);
@@ -101,7 +112,7 @@ final class Schedule {
             }
             RunQueue.Next local = p.runq.get();
             if (local != null) {
-                if (local.inheritTime() && System.nanoTime() - p.sliceStart > SLICE_NANOS
+                if (local.inheritTime() && now - p.sliceStart > SLICE_NANOS
                         && (!p.runq.isEmpty() || sched.runqsize > 0)) {
                     // A chain of Gs handing runnext to each other (spawn-and-exit, ping-pong) has used up a whole
                     // slice while others wait: cut it, as Go's preemption does (gopreempt_m queues the G globally).
@@ -115,6 +126,9 @@ final class Schedule {
                 if (g != null) {
                     return new RunQueue.Next(g, false);
                 }
+            }
+            if (s.timers.checkAll(p, now)) {
+                continue; // due timers of other Ps woke Gs onto this one
             }
             int procs = sched.gomaxprocs;
             if (m.spinning || 2 * sched.nmspinning.get() < procs - sched.npidle.get()) {
@@ -149,6 +163,10 @@ final class Schedule {
                 sched.pidleputLocked(m.releasep());
             } finally {
                 sched.lock.unlock();
+            }
+            long timer = p.timers.next;
+            if (timer != Long.MAX_VALUE) {
+                s.sysmon.wakeForTimer(timer); // nobody runs this P now: its timers are sysmon's to fire on time
             }
             s.admission.drained();
             if (m.spinning) {

@@ -39,6 +39,7 @@ import java.util.logging.Logger;
  * <li>{@link ProcResize} — stop/start the world and {@code procresize};</li>
  * <li>{@link Lifecycle} — shutdown and drain;</li>
  * <li>{@link Sysmon} — the monitor thread: retake, blocking detection, long runs, traces.</li>
+ * <li>{@link Timers} — per-P timers for virtual Gs' sleeps and timed parks, fired by the Ms.</li>
  * </ul>
  * {@code docs/design.md} maps Go's sections to these classes and states the invariants in full.
  */
@@ -68,6 +69,7 @@ public final class Scheduler extends AbstractExecutorService {
     final Sysmon sysmon;
     final Admission admission;
     final Reports reports;
+    final Timers timers;
 
     private Scheduler(SchedulerConfig config) {
         this.config = config;
@@ -88,6 +90,7 @@ public final class Scheduler extends AbstractExecutorService {
             LOG.warning(config.name() + " scheduler: virtual mode is not available, running in platform mode: "
                     + unavailable);
         }
+        this.timers = new Timers(this);
         this.admission = new Admission(config, stats);
         this.reports = new Reports(this);
         this.idle = new Idle(this);

@@ -20,10 +20,12 @@ import java.util.logging.Logger;
  * the G runs on without the P and takes one back as after a syscall.</li>
  * <li><b>Report</b> Gs that have not ended after {@code reportAfter}, once a second ({@link Reports}).</li>
  * <li>Print {@code SCHED} trace lines every {@code schedtrace}.</li>
+ * <li>Fire the timers that no M will fire in time ({@link Timers#sysmonCheck}); it never sleeps past them.</li>
  * </ul>
- * It sleeps 20 µs, doubling after 50 idle passes up to {@code sysmonMaxInterval}; a pass that retakes resets the
- * sleep. When every P is idle it sleeps up to the maximum and is woken by syscall entries and by work that queues
- * behind busy Ps. Everything in {@link P.SysmonTick} is touched only by this thread.
+ * It sleeps 20 µs, doubling after 50 idle passes up to {@code blockingThreshold} while work is queued and up to
+ * {@code sysmonMaxInterval} otherwise; a pass that retakes resets the sleep. It never sleeps past a timer it has to
+ * fire. When every P is idle it sleeps up to the maximum and is woken by syscall entries, by work that queues behind
+ * busy Ps and by new timers due earlier. Everything in {@link P.SysmonTick} is touched only by this thread.
  */
 final class Sysmon {
     private static final Logger LOG = Logger.getLogger(Sysmon.class.getName());
@@ -41,6 +43,8 @@ final class Sysmon {
     private volatile Thread thread;
     /** Set while sleeping longer than the minimum, so that wakers know a wake-up is worth it. */
     private volatile boolean sleepingLong;
+    /** When the current or last sleep ends (or ended), in {@code nanoTime} terms. */
+    private volatile long sleepUntil;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final boolean cpuTimeSupported;
     private long nextTrace;
@@ -75,6 +79,17 @@ final class Sysmon {
         return thread;
     }
 
+    /**
+     * Wakes sysmon if it plans to sleep past {@code when}: a timer was added that it may have to fire. The sleeper
+     * publishes its wake-up time before it reads the timers and the adder adds before it reads that time, so one of
+     * the two sees the other.
+     */
+    void wakeForTimer(long when) {
+        if (when - sleepUntil < 0) {
+            note.wakeup();
+        }
+    }
+
     /** Wakes sysmon if it sleeps longer than its minimum interval. */
     void wake() {
         if (sleepingLong) {
@@ -95,17 +110,28 @@ final class Sysmon {
     private void loop() {
         long min = s.config.sysmonMinInterval().toNanos();
         long max = s.config.sysmonMaxInterval().toNanos();
-        long blockingQuarter = Math.min(max, s.config.blockingThreshold().toNanos() / 4);
+        long threshold = Math.min(max, s.config.blockingThreshold().toNanos());
         long delay = min;
         int idle = 0;
         while (!s.lifecycle.terminatedOrStopping()) {
-            if (delay > blockingQuarter) {
+            long start = System.nanoTime();
+            long sleep = delay;
+            sleepUntil = start + delay; // published before the timers are read: see wakeForTimer
+            long timer = s.timers.sysmonDeadline();
+            if (timer != Long.MAX_VALUE && timer - sleepUntil < 0) {
+                sleep = Math.max(0, timer - start);
+                sleepUntil = timer;
+            }
+            if (sleep > threshold) {
                 sleepingLong = true; // only then is a wake-up worth its cost: with work queued it polls often anyway
             }
-            note.sleep(delay);
+            if (sleep > 0) {
+                note.sleep(sleep);
+            }
             note.clear();
             sleepingLong = false;
             long now = System.nanoTime();
+            s.timers.sysmonCheck(now);
             int n = paused ? 0 : pass(now);
             if (n > 0) {
                 idle = 0;
@@ -113,9 +139,12 @@ final class Sysmon {
             } else {
                 idle++;
                 if (idle > IDLE_PASSES_BEFORE_BACKOFF) {
-                    // Back off, but while work is queued keep looking often enough to catch a stuck P soon
-                    // after blockingThreshold.
-                    long cap = workQueued() ? Math.max(min, blockingQuarter) : max;
+                    // Back off (Go's sysmon does, to 10 ms), but while work is queued keep looking once per
+                    // blockingThreshold, so that a P stuck behind queued work is caught within about two of them.
+                    // A pass that retakes resets the sleep to the minimum: while Ms keep blocking (pinned
+                    // natives), sysmon keeps looking at its fastest; when nothing blocks it costs ~1,000 wake-ups a
+                    // second instead of ~4,000.
+                    long cap = workQueued() ? Math.max(min, threshold) : max;
                     delay = Math.min(delay * 2, cap);
                 } else {
                     delay = min;

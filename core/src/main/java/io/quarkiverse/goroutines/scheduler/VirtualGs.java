@@ -40,7 +40,7 @@ final class VirtualGs {
         g.yielding = false;
         g.readyPending.set(false);
         if (g.vbuilder == null) {
-            g.vbuilder = VirtualThreads.builder(new VirtualG(s, g));
+            g.vbuilder = VirtualThreads.builder(VirtualG.of(s, g));
         }
         try {
             Thread t = VirtualThreads.unstarted(g.vbuilder, () -> run(g));
