@@ -8,7 +8,8 @@ connections): a (200, 0, 64), b (200, 5, 256), c (50, 50, 1000), d (1000, 1, 64)
 
 A cell is one server under one workload: a fresh server, a warm-up run of wrk (discarded), then the measured run
     wrk -t2 -c<conns> -d<duration> --timeout 10s --latency <url>
-while the server's thread count is sampled every 0.25 s. Server CPU time comes from /proc/<pid>/stat (utime +
+while the server's thread count is sampled every 0.25 s. rps counts successful responses only (wrk's rate times
+the share that was not a non-2xx/3xx): a 503 from a server that sheds load is not throughput; rps_all is wrk's rate. Server CPU time comes from /proc/<pid>/stat (utime +
 stime), peak RSS from VmHWM. Each workload runs ROUNDS rounds; in a round every server runs once (interleaved), so
 slow drifts of the shared machine's load hit all servers alike. With --lock, the lock file is held per workload,
 so that other users of the machine can run between workloads.
@@ -57,7 +58,8 @@ WORKLOADS = {
 }
 SERVERS = ["stock", "virtual", "gmp", "gmp-virtual", "go"]
 
-FIELDS = ["time", "workload", "cpu_us", "io_ms", "pinned", "conns", "server", "round", "rps", "p50_ms", "p99_ms",
+FIELDS = ["time", "workload", "cpu_us", "io_ms", "pinned", "conns", "server", "round", "rps", "rps_all", "p50_ms",
+          "p99_ms",
           "requests", "errors", "timeouts", "non2xx", "cpu_us_per_req", "server_cores", "peak_threads",
           "peak_rss_mib", "ceiling_rps", "pct_of_ceiling", "loadavg1", "warmup_s", "duration_s"]
 
@@ -188,7 +190,10 @@ def parse_wrk(out):
     non2xx = int(grab(r"Non-2xx or 3xx responses: (\d+)", ("0",))[0])
     timeouts = int(sock[3])
     errors = sum(int(s) for s in sock) + non2xx
-    return dict(requests=requests, rps=rps, p50_ms=p50, p99_ms=p99, errors=errors, timeouts=timeouts, non2xx=non2xx)
+    # wrk counts every response; a refused request (503 while shedding) is not throughput: rps counts the others.
+    served = rps * (requests - non2xx) / requests if requests else 0.0
+    return dict(requests=requests, rps=round(served, 2), rps_all=rps, p50_ms=p50, p99_ms=p99, errors=errors,
+                timeouts=timeouts, non2xx=non2xx)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -197,6 +197,7 @@ final class Ms {
         Scheduler.CURRENT_M.set(m);
         m.thread = Thread.currentThread();
         m.tid = OsThreads.currentTid();
+        m.probe = OsThreads.Probe.of(m.tid);
         try {
             P p = m.nextp;
             m.nextp = null;
@@ -211,6 +212,11 @@ final class Ms {
         } finally {
             mexit(m);
             Scheduler.CURRENT_M.remove();
+            OsThreads.Probe probe = m.probe;
+            m.probe = null;
+            if (probe != null) {
+                probe.close();
+            }
         }
     }
 

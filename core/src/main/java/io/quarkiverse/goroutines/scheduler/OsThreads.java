@@ -33,6 +33,57 @@ final class OsThreads {
     }
 
     /**
+     * A kept-open view of one thread's {@code stat} file: each {@link #state()} is one positioned read, with no
+     * path, open or allocation. Used by one thread at a time (sysmon); {@link #close()} may come from another, after
+     * which it answers {@link #UNKNOWN}.
+     */
+    static final class Probe implements AutoCloseable {
+        private final java.nio.channels.FileChannel channel;
+        private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(512);
+
+        private Probe(java.nio.channels.FileChannel channel) {
+            this.channel = channel;
+        }
+
+        /** A probe of thread {@code tid}, or null where {@code /proc} does not tell. */
+        static Probe of(long tid) {
+            if (tid < 0) {
+                return null;
+            }
+            try {
+                return new Probe(java.nio.channels.FileChannel.open(Paths.get("/proc/self/task/" + tid + "/stat")));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** The thread's state letter now, or {@link #UNKNOWN}. */
+        char state() {
+            try {
+                buf.clear();
+                int n = channel.read(buf, 0);
+                for (int i = n - 1; i > 0; i--) { // the command name may hold spaces and parentheses
+                    if (buf.get(i) == ')') {
+                        return i + 2 < n ? (char) buf.get(i + 2) : UNKNOWN;
+                    }
+                }
+                return UNKNOWN;
+            } catch (IOException | RuntimeException e) {
+                return UNKNOWN;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
+        }
+    }
+
+    /**
      * The kernel's state letter of thread {@code tid} of this process ({@code R}, {@code S}, {@code D}...), or
      * {@link #UNKNOWN}. Costs one small file read.
      */

@@ -31,6 +31,8 @@ final class Sysmon {
     private static final Logger LOG = Logger.getLogger(Sysmon.class.getName());
     private static final int IDLE_PASSES_BEFORE_BACKOFF = 50;
     private static final long MIN_NATIVE_WINDOW_NANOS = 100_000;
+    /** How long a G must have run before sysmon asks the kernel whether its thread is asleep in native code. */
+    private static final long NATIVE_PROBE_NANOS = 50_000;
 
     private final Scheduler s;
     private final Sched sched;
@@ -272,8 +274,10 @@ final class Sysmon {
      * second sighting; here one is enough, because a JVM sysmon tick is several times Go's 20 µs (a short park
      * overshoots) and a sample that finds a thread blocked is biased towards long blocks: waiting for a second
      * sighting left the P idle for a whole tick more per blocked G (MixedBlocking: 112 ms against 73 ms per batch).
-     * A thread that is RUNNABLE but gains almost no CPU time over a window is waiting in native code (a socket read);
-     * the window is a quarter of the threshold (at least 100 µs) while work waits, the whole threshold otherwise.
+     * A thread that is RUNNABLE while work waits behind it is handed off on the first sighting if the kernel has it
+     * asleep ({@link OsThreads.Probe}). Otherwise a RUNNABLE thread that gains almost no CPU time over a window is
+     * waiting in native code (a socket read); the window is a quarter of the threshold (at least 100 µs) while work
+     * waits, the whole threshold otherwise.
      */
     private boolean detectBlocked(P p, M m, G g, long w, long now, long since) {
         P.SysmonTick pd = p.sysmontick;
@@ -300,7 +304,24 @@ final class Sysmon {
             return false;
         }
         pd.blockedWord = -1;
-        if (ts != Thread.State.RUNNABLE || !cpuTimeSupported) {
+        if (ts != Thread.State.RUNNABLE) {
+            return false;
+        }
+        if (waiting && since >= NATIVE_PROBE_NANOS && pd.schedtick == p.schedtick && now != pd.schedwhen) {
+            // Work waits behind this P and its G has run a while: ask the kernel. A thread the JVM calls RUNNABLE
+            // that the kernel has asleep (S) or in an uninterruptible wait (D) is in a native call (a pinned read,
+            // a native sleep), or held at a JVM safepoint: handed off on this first sighting, not after a CPU-time
+            // window (which cost ~450 µs of an idle P per pinned call). A safepoint hand-off is a false one, and
+            // costs one more M for a while; nativeDetected counts both.
+            OsThreads.Probe probe = m.probe;
+            char k = probe == null ? OsThreads.UNKNOWN : probe.state();
+            if ((k == 'S' || k == 'D')
+                    && handoff(p, m, g, w, GStatus.SYSCALL, "blocked in native code (kernel state " + k + ")", since,
+                            s.stats.nativeDetected)) {
+                return true;
+            }
+        }
+        if (!cpuTimeSupported) {
             return false;
         }
         long window = now - pd.cpuWhen;

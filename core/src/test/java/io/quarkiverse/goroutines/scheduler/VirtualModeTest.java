@@ -224,6 +224,46 @@ class VirtualModeTest {
         }
     }
 
+    /**
+     * A G pinned in the kernel (a FIFO open) while work waits is handed off on the kernel's word: its thread is
+     * RUNNABLE to the JVM but asleep ({@code S}) to the kernel. With a 10 s threshold the CPU-time window would take
+     * 2.5 s, and preemption is off, so a queued G that runs within 2 s ran because of the first sighting.
+     */
+    @Test
+    void aPinnedGIsHandedOffOnTheKernelsWord() throws Exception {
+        Path fifo = Files.createTempDirectory("kfifo").resolve("pipe");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mk.waitFor() == 0, "mkfifo not available");
+        assumeTrue(OsThreads.currentTid() >= 0, "no /proc here");
+        Scheduler s = Scheduler.start(virtual(1).blockingThreshold(java.time.Duration.ofSeconds(10))
+                .longRunningHandoff(false).build());
+        try {
+            CountDownLatch pinnedStarted = new CountDownLatch(1);
+            CountDownLatch queuedRan = new CountDownLatch(1);
+            CountDownLatch pinnedDone = new CountDownLatch(1);
+            s.execute(() -> {
+                pinnedStarted.countDown();
+                try (InputStream in = new FileInputStream(fifo.toFile())) {
+                    in.read();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                pinnedDone.countDown();
+            });
+            assertTrue(pinnedStarted.await(5, TimeUnit.SECONDS));
+            s.execute(queuedRan::countDown);
+            boolean ran = queuedRan.await(2, TimeUnit.SECONDS);
+            try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+                out.write(1);
+            }
+            assertTrue(ran, "the queued G waited for the CPU-time window: the kernel's state was not used");
+            assertTrue(pinnedDone.await(5, TimeUnit.SECONDS));
+            assertTrue(s.snapshot().counters().nativeDetected() >= 1, "not counted as native: " + s.snapshot());
+        } finally {
+            stop(s);
+        }
+    }
+
     /** A socket read parks the virtual G (the JDK's poller wakes it): the only P runs a queued G meanwhile. */
     @Test
     void socketReadParks() throws Exception {
