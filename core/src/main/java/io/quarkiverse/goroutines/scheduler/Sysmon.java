@@ -290,8 +290,12 @@ final class Sysmon {
                 // First sighting: a thread parked for an instant (the scheduler's own lock, a channel's lock, a
                 // logging monitor) is seen blocked too. Only the same G, in the same state word, seen blocked on
                 // the next pass as well is judged blocked (Go waits for a second sighting of a syscall too).
+                // A platform G in a timed wait (Thread.sleep, a timed poll) waits for time, not for a lock's
+                // holder: while work waits behind it, it is judged on this first sighting.
                 pd.blockedWord = w;
-                return false;
+                if (ts != Thread.State.TIMED_WAITING || g.vthread != null || !waiting || since < NATIVE_PROBE_NANOS) {
+                    return false;
+                }
             }
             // A virtual G that parks leaves its carrier, so a carrier seen blocked is pinned (or waits briefly for
             // a lock inside the JDK's or our own scheduling code): it gets the native-code window before a hand-off.

@@ -181,6 +181,51 @@ class EngineFindingsTest {
     }
 
     /**
+     * A platform G in a timed wait (a sleep) while work waits behind it is handed off on the first sighting: it waits
+     * for time, not for a lock's holder that is about to let go.
+     */
+    @Test
+    void aSleepingPlatformGIsHandedOffOnTheFirstSighting() throws Exception {
+        Schedulers.platformOnly("a platform G's thread sleeps on its M");
+        Scheduler s = Scheduler.start(config(1).build());
+        s.sysmon.paused = true;
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean sleep = new AtomicBoolean();
+        Thread[] sleeper = new Thread[1];
+        try {
+            s.execute(() -> {
+                sleeper[0] = Thread.currentThread();
+                started.countDown();
+                while (!sleep.get()) {
+                    Thread.onSpinWait(); // RUNNABLE while sysmon first looks at the P
+                }
+                try {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(30));
+                } catch (InterruptedException e) {
+                    // released by the test
+                }
+            });
+            s.execute(() -> {
+            }); // work waits behind the sleeping G
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            P p = s.allp()[0];
+            Thread.sleep(1); // the G has run for more than 50 µs
+            assertEquals(0, s.sysmon.pass(System.nanoTime()), "a running G was handed off");
+            sleep.set(true);
+            Schedulers.await("the G's thread to sleep", Duration.ofSeconds(5),
+                    () -> sleeper[0].getState() == Thread.State.TIMED_WAITING);
+            assertEquals(1, s.sysmon.pass(System.nanoTime()), "not handed off on the first sighting");
+            assertTrue(p.status() != PStatus.RUNNING || p.m.thread != sleeper[0], "the sleeping G's M kept its P");
+        } finally {
+            s.sysmon.paused = false;
+            if (sleeper[0] != null) {
+                sleeper[0].interrupt();
+            }
+            stop(s);
+        }
+    }
+
+    /**
      * A G woken by a timer (a thread with no P readies it, so it goes to the global queue) must not starve beside a
      * chain of Gs that respawn themselves through {@code runnext} on the only P.
      */
