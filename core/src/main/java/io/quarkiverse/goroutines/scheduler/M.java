@@ -15,7 +15,10 @@ final class M {
     volatile Thread thread;
     /** The kernel's id of {@link #thread}, or -1 where unknown; written by the M's thread when it starts. */
     volatile long tid = -1;
-    /** sysmon's view of the kernel's state of {@link #thread}, or null where unknown; see {@link OsThreads.Probe}. */
+    /**
+     * sysmon's view of the kernel's state of {@link #thread}, or null where unknown ({@link OsThreads.Probe}). Written
+     * by the M's own thread when it starts and when it exits; read by sysmon only.
+     */
     volatile OsThreads.Probe probe;
     final Note park = new Note();
 

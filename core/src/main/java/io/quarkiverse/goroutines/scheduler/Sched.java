@@ -64,7 +64,10 @@ final class Sched {
 
     private final ArrayDeque<G> runq = new ArrayDeque<>();
     volatile int runqsize;
-    /** When the G at the head of {@link #runq} was queued ({@code G.queuedNanos}); meaningless while it is empty. */
+    /**
+     * When the G at the head of {@link #runq} was queued ({@code G.queuedNanos}); meaningless while it is empty.
+     * Written under the lock with {@link #runqsize}; read without it by Ms deciding whether to serve this queue first.
+     */
     volatile long runqHeadQueued;
 
     /** Stop-the-world pending; written under the lock by the stopping thread. */

@@ -20,7 +20,9 @@ import java.util.logging.Logger;
  * hand work to each other runs as one. Such a chain is cut after {@link #SLICE_NANOS} when anything else waits (Go's
  * sysmon preempts it): its next G goes to the tail of the global queue, as Go's {@code gopreempt_m} sends a preempted
  * G there, so that a G woken by a thread with no P (a timer) waits about a slice, not 61 of them.
- * Every {@value #GLOBAL_FAIRNESS_TICKS}th tick takes a G from the global queue first.
+ * Every {@value #GLOBAL_FAIRNESS_TICKS}th tick takes a G from the global queue first, and so does every tick while
+ * the global queue's oldest G has waited longer than {@link #GLOBAL_WAIT_NANOS}. Due timers are fired first of all,
+ * by the P's own M ({@link Timers#check}), and those of every P before an idle M steals ({@link Timers#checkAll}).
  */
 final class Schedule {
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());

@@ -45,7 +45,7 @@ final class Sysmon {
     private volatile Thread thread;
     /** Set while sleeping longer than the minimum, so that wakers know a wake-up is worth it. */
     private volatile boolean sleepingLong;
-    /** When the current or last sleep ends (or ended), in {@code nanoTime} terms. */
+    /** When the current or last sleep ends (or ended), in {@code nanoTime} terms; written by sysmon only. */
     private volatile long sleepUntil;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final boolean cpuTimeSupported;
