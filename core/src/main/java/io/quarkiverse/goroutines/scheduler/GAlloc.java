@@ -144,10 +144,13 @@ final class GAlloc {
         if (m != null && m.sched == s) {
             G cur = m.curg;
             if (cur == null && Scheduler.CURRENT_M.get() == m) {
-                // An M in its own scheduling code (firing timers): it owns its P if the P is RUNNING under it.
+                // An M in its own scheduling code (firing timers): it owns its P if the P is RUNNING under it. The G
+                // goes to the tail, not runnext: no running G hands it a slice, and a batch of due timers would
+                // otherwise let the last one jump every queued G (Go uses runnext here; measured in the benchmark
+                // (d), 1 ms CPU + 1 ms sleep, the tail gave a p99 of 81–97 ms against 112–125 ms, and (c) 1.03×).
                 P p = m.p;
                 if (p != null && p.m == m && p.status() == PStatus.RUNNING) {
-                    p.runq.put(g, next, sched::globrunqputBatch);
+                    p.runq.put(g, false, sched::globrunqputBatch);
                     s.idle.wakep();
                     return;
                 }

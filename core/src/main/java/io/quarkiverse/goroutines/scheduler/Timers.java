@@ -18,8 +18,9 @@ import java.util.logging.Logger;
  *
  * <h2>Who fires a timer</h2>
  * <ul>
- * <li>The M that owns the timer's P, each time it looks for work ({@link #check}): the woken G goes to that P's
- * {@code runnext}, as Go's {@code goready} puts it, with no other thread involved.</li>
+ * <li>The M that owns the timer's P, each time it looks for work ({@link #check}): the woken G goes to the tail of
+ * that P's run queue, with no other thread involved. (Go's {@code goready} puts it in {@code runnext}; here a batch of
+ * due timers would then let the last G jump every queued one, which cost the p99 of short sleeps.)</li>
  * <li>An M with nothing to run, before it steals or gives its P back ({@link #checkAll}): the Gs come to its P.</li>
  * <li>sysmon, for timers of Ps that nobody runs (idle, or in a syscall), and for any timer overdue by more than
  * {@link #SYSMON_SLACK_NANOS}; it sleeps no longer than until the earliest such deadline ({@link #sysmonDeadline})
