@@ -22,6 +22,12 @@ final class M {
     volatile OsThreads.Probe probe;
     final Note park = new Note();
 
+    /** The kernel's state letter of this M's thread now ({@code R}, {@code S}, {@code D}...); for sysmon. */
+    char kernelState() {
+        OsThreads.Probe pr = probe;
+        return pr == null ? OsThreads.UNKNOWN : pr.state();
+    }
+
     /** The P this M owns, or null. */
     volatile P p;
     /** The P this M gave up when its G entered a syscall; its fast way back. */

@@ -1,7 +1,8 @@
 package io.quarkiverse.goroutines.scheduler;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -10,9 +11,10 @@ import java.nio.file.Paths;
  * What the kernel says about an M's thread, where it says it (Linux {@code /proc}); elsewhere every answer is
  * "unknown".
  * <p>
- * sysmon suspects a thread of waiting in native code when the JVM reports it RUNNABLE but its CPU time stands
- * still. On a host short of CPU a thread that is merely waiting for a core looks the same. The kernel's scheduler
- * state tells them apart: {@code R} (running or waiting for a core) versus {@code S}/{@code D} (asleep in a call).
+ * The JVM reports a thread blocked in native code as RUNNABLE. The kernel's scheduler state tells such a thread
+ * ({@code S}/{@code D}: asleep in a call) from one that runs or waits for a core ({@code R}). sysmon asks it through
+ * each M's {@link Probe} ({@code M.kernelState()}): to hand off a pinned G on the first sighting while work waits,
+ * and to keep a thread whose CPU time stalled only for want of a core (a busy host) from being handed off.
  */
 final class OsThreads {
     /** The kernel's state letter could not be read. */
@@ -38,10 +40,10 @@ final class OsThreads {
      * which it answers {@link #UNKNOWN}.
      */
     static final class Probe implements AutoCloseable {
-        private final java.nio.channels.FileChannel channel;
-        private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(512);
+        private final FileChannel channel;
+        private final ByteBuffer buf = ByteBuffer.allocate(512);
 
-        private Probe(java.nio.channels.FileChannel channel) {
+        private Probe(FileChannel channel) {
             this.channel = channel;
         }
 
@@ -51,7 +53,7 @@ final class OsThreads {
                 return null;
             }
             try {
-                return new Probe(java.nio.channels.FileChannel.open(Paths.get("/proc/self/task/" + tid + "/stat")));
+                return new Probe(FileChannel.open(Paths.get("/proc/self/task/" + tid + "/stat")));
             } catch (IOException | RuntimeException e) {
                 return null;
             }
@@ -80,24 +82,6 @@ final class OsThreads {
             } catch (IOException e) {
                 // nothing to do
             }
-        }
-    }
-
-    /**
-     * The kernel's state letter of thread {@code tid} of this process ({@code R}, {@code S}, {@code D}...), or
-     * {@link #UNKNOWN}. Costs one small file read.
-     */
-    static char state(long tid) {
-        if (tid < 0) {
-            return UNKNOWN;
-        }
-        try {
-            String stat = new String(Files.readAllBytes(Paths.get("/proc/self/task/" + tid + "/stat")),
-                    StandardCharsets.US_ASCII);
-            int close = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
-            return close < 0 || close + 2 >= stat.length() ? UNKNOWN : stat.charAt(close + 2);
-        } catch (IOException | RuntimeException e) {
-            return UNKNOWN;
         }
     }
 }

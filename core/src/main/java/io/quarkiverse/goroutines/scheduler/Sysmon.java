@@ -317,8 +317,7 @@ final class Sysmon {
             // a native sleep), or held at a JVM safepoint: handed off on this first sighting, not after a CPU-time
             // window (which cost ~450 µs of an idle P per pinned call). A safepoint hand-off is a false one, and
             // costs one more M for a while; nativeDetected counts both.
-            OsThreads.Probe probe = m.probe;
-            char k = probe == null ? OsThreads.UNKNOWN : probe.state();
+            char k = m.kernelState();
             if ((k == 'S' || k == 'D')
                     && handoff(p, m, g, w, GStatus.SYSCALL, "blocked in native code (kernel state " + k + ")", since,
                             s.stats.nativeDetected)) {
@@ -345,7 +344,7 @@ final class Sysmon {
         if ((cpu - pd.cpuNanos) * 10 < window) {
             // Under a tenth of a core over the window: waiting in native code, unless the kernel says the thread
             // is runnable and merely waiting for a core (a busy host), which a hand-off would not help.
-            if (OsThreads.state(m.tid) == 'R') {
+            if (m.kernelState() == 'R') {
                 s.stats.nativeRejected.incrementAndGet();
                 pd.cpuWhen = now;
                 pd.cpuNanos = cpu;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,7 +39,7 @@ final class Timers {
     private final Scheduler s;
     private final Sched sched;
     /** Timers run (fired), by whoever ran them. */
-    final java.util.concurrent.atomic.AtomicLong fired = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong fired = new AtomicLong();
 
     Timers(Scheduler s) {
         this.s = s;
