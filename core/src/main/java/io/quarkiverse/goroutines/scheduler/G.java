@@ -219,10 +219,13 @@ public final class G {
         WORD.setVolatile(this, ((w & ~LOW_BITS) + (1L << 8)) | (w & STATE_MASK));
     }
 
-    /** Unconditional store, for a G nobody else can see (new, or just taken off a free list). */
+    /**
+     * Unconditional store, for a G nobody else can see (new, or just taken off a free list): a release store, as the
+     * run queue or free list that publishes the G orders it before any reader.
+     */
     void setStatus(GStatus to) {
         long w = word();
-        WORD.setVolatile(this, ((w & ~LOW_BITS) + (1L << 8)) | to.ordinal());
+        WORD.setRelease(this, ((w & ~LOW_BITS) + (1L << 8)) | to.ordinal());
     }
 
     @Override

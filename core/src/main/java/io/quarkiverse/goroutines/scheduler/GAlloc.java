@@ -2,8 +2,8 @@ package io.quarkiverse.goroutines.scheduler;
 
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +13,10 @@ import java.util.function.Consumer;
  * <h2>Invariants</h2>
  * <ul>
  * <li>{@link #ngoroutines} counts Gs made and not yet dead, and is incremented before the run state is read, so that
- * shutdown (which sets the state, then reads the count) either waits for a G or sees it refused.</li>
+ * shutdown (which sets the state, then reads the count) either waits for a G or sees it refused. It is a
+ * {@link LongAdder}, not one atomic word that every spawn and exit on every P would fight over. Its sum is not a
+ * snapshot, but after SHUTDOWN only refused spawns still add to it (and take it back at once), so a sum of 0 read
+ * after the state is SHUTDOWN means that no admitted G is left.</li>
  * <li>{@link #nrunnable} counts Gs in a run queue (or about to be put in one); it bounds admission
  * ({@code max-runnable}) for work submitted with {@code execute}. Spawns with {@code go} are never refused for it,
  * as Go's {@code go} statement never fails.</li>
@@ -30,10 +33,10 @@ final class GAlloc {
     final GFreeList gFree = new GFreeList();
     final AllGs allgs = new AllGs();
     private final AtomicLong goidgen = new AtomicLong();
-    /** Gs in a run queue, or about to be; bounds {@code execute}. */
-    final AtomicInteger nrunnable = new AtomicInteger();
-    /** Gs made and not yet dead. */
-    final AtomicInteger ngoroutines = new AtomicInteger();
+    /** Gs in a run queue, or about to be; bounds {@code execute}. Summed only by bounded spawns. */
+    final LongAdder nrunnable = new LongAdder();
+    /** Gs made and not yet dead: see the class comment. */
+    final LongAdder ngoroutines = new LongAdder();
 
     GAlloc(Scheduler s) {
         this.s = s;
@@ -49,20 +52,20 @@ final class GAlloc {
      */
     void spawn(Runnable task, boolean bounded) {
         // Count the G first, then look at the run state: see the class comment.
-        ngoroutines.incrementAndGet();
+        ngoroutines.increment();
         if (sched.runState != Sched.ACCEPTING) {
             gdead();
             s.stats.rejected.incrementAndGet();
             throw new RejectedExecutionException(s.name() + " scheduler is shut down");
         }
-        int queued = nrunnable.incrementAndGet();
+        nrunnable.increment();
         if (bounded && s.admission.shedding()) {
             unspawn();
             s.stats.shed.incrementAndGet();
             throw new OverloadedException(s.name() + " scheduler is overloaded: goroutines wait longer than "
                     + s.config.admissionTarget().toMillis() + " ms for a P (admission.target)", s.admission.retryAfter());
         }
-        if (bounded && queued > s.config.maxRunnable()) {
+        if (bounded && nrunnable.sum() > s.config.maxRunnable()) {
             unspawn();
             throw new RejectedExecutionException(s.name() + " scheduler is saturated: " + s.config.maxRunnable()
                     + " goroutines are already queued (max-runnable)");
@@ -76,14 +79,15 @@ final class GAlloc {
 
     /** Takes back the counts of a G that was admitted but could not be started. */
     void unspawn() {
-        nrunnable.decrementAndGet();
+        nrunnable.decrement();
         s.stats.rejected.incrementAndGet();
         gdead();
     }
 
     /** A G has ended (or was never started): the last one out of a shut-down scheduler stops it. */
     void gdead() {
-        if (ngoroutines.decrementAndGet() == 0 && sched.runState == Sched.SHUTDOWN) {
+        ngoroutines.decrement();
+        if (sched.runState == Sched.SHUTDOWN && ngoroutines.sum() == 0) {
             s.lifecycle.tryTerminate();
         }
     }

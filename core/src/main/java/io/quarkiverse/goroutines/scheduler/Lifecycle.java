@@ -44,7 +44,7 @@ final class Lifecycle {
         } finally {
             sched.lock.unlock();
         }
-        if (s.galloc.ngoroutines.get() == 0) {
+        if (s.galloc.ngoroutines.sum() == 0) {
             tryTerminate();
         }
     }
@@ -67,7 +67,7 @@ final class Lifecycle {
                 }
             }
         }
-        if (s.galloc.ngoroutines.get() == 0) {
+        if (s.galloc.ngoroutines.sum() == 0) {
             tryTerminate();
         }
         return dropped;
@@ -81,7 +81,7 @@ final class Lifecycle {
             return new ShutdownReport(s.stats.completed() - before, List.of(), 0);
         }
         List<Runnable> dropped = drainQueued();
-        int running = Math.max(0, s.galloc.ngoroutines.get());
+        int running = (int) Math.max(0, s.galloc.ngoroutines.sum());
         // FINE: the caller has the report and says it once in its own terms (Quarkus logs what was cut short).
         LOG.fine(() -> s.name() + " scheduler shut down after " + SchedulerConfig.format(timeout) + " with "
                 + dropped.size() + " queued goroutines dropped and " + running + " still running");
@@ -128,8 +128,8 @@ final class Lifecycle {
                 g.fn = null;
                 s.galloc.gFree.put(g);
             }
-            s.galloc.nrunnable.decrementAndGet();
-            s.galloc.ngoroutines.decrementAndGet();
+            s.galloc.nrunnable.decrement();
+            s.galloc.ngoroutines.decrement();
         }
         if (!keep.isEmpty()) {
             sched.lock.lock();

@@ -1,6 +1,7 @@
 package io.quarkiverse.goroutines.scheduler;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Scheduler-wide counters, for snapshots and tests. */
 final class SchedStats {
@@ -21,14 +22,14 @@ final class SchedStats {
     final AtomicLong dropped = new AtomicLong();
     final AtomicLong mLimitHits = new AtomicLong();
     final AtomicLong resizes = new AtomicLong();
-    final AtomicLong gCompleted = new AtomicLong();
+    final LongAdder gCompleted = new LongAdder();
     /** Work refused because Gs waited too long for a P (admission by queueing delay). */
     final AtomicLong shed = new AtomicLong();
     /** Times the scheduler began to shed. */
     final AtomicLong sheddingEpisodes = new AtomicLong();
 
     long completed() {
-        return gCompleted.get();
+        return gCompleted.sum();
     }
 
     void recordDetection(long nanos) {

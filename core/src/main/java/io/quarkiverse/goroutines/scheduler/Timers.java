@@ -102,10 +102,23 @@ final class Timers {
         return any;
     }
 
+    /** Whether a timer of any P is due at {@code now}; reads only each heap's published deadline. */
+    boolean anyDue(long now) {
+        P[] ps = sched.allp;
+        for (int i = 0; i < sched.gomaxprocs && i < ps.length; i++) {
+            long next = ps[i].timers.next;
+            if (next != Long.MAX_VALUE && next - now <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * sysmon's share: fires the due timers of Ps that no M is running, and timers overdue by more than
      * {@link #SYSMON_SLACK_NANOS} anywhere.
      */
+
     void sysmonCheck(long now) {
         P[] ps = sched.allp;
         for (int i = 0; i < sched.gomaxprocs && i < ps.length; i++) {

@@ -112,7 +112,7 @@ final class VirtualGs {
     private void enqueueReady(G g, P tailOf) {
         g.waitReason = null;
         g.queuedNanos = System.nanoTime();
-        s.galloc.nrunnable.incrementAndGet();
+        s.galloc.nrunnable.increment();
         if (g.yielding) {
             s.galloc.globrunqputAndWake(g);
         } else if (tailOf != null) {
