@@ -101,6 +101,8 @@ public final class G {
      * spawner (a dead G is handed to one spawner at a time), and reused.
      */
     Object vbuilder;
+    /** Virtual mode: the body of this G's threads (runs {@link #task}); made and reused like {@link #vbuilder}. */
+    Runnable vbody;
     /** Virtual mode: the user's task ({@code fn} is the thread's continuation). Same writers as {@code vthread}. */
     Runnable task;
     /** Virtual mode: the task has returned. Written by the G's thread, read by its carrier M right after. */

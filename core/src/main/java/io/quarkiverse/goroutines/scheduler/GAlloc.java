@@ -92,6 +92,32 @@ final class GAlloc {
         }
     }
 
+    /**
+     * A dead G readied by {@link #initG} for {@code fn}: from the free list and goid cache of the caller's P when the
+     * caller is a G of ours that holds its P (its scan bit keeps the P while we take from it), else from the global
+     * ones. Never parks: a virtual caller may be anywhere in its task.
+     */
+    G newG(Runnable fn) {
+        M m = Scheduler.currentM();
+        if (m != null && m.sched == s) {
+            G cur = m.curg;
+            if (cur != null && cur.tryScan(cur.word())) {
+                try {
+                    P p = m.p;
+                    assert p.ownedBy(m) : "newG: " + m + " does not own " + p;
+                    G g = gfget(p);
+                    initG(g, fn, p);
+                    return g;
+                } finally {
+                    cur.unscan();
+                }
+            }
+        }
+        G g = gfget(null);
+        initG(g, fn, null);
+        return g;
+    }
+
     /** Platform mode's {@code newproc}: a G for {@code fn} on the caller's P, or on the global queue. */
     private void newproc(Runnable fn) {
         M m = Scheduler.currentM();

@@ -93,7 +93,17 @@ final class Idle {
         }
     }
 
-    /** Whether any run queue holds a G (Go's {@code checkRunqsNoP}, without taking a P). */
+    /**
+     * Whether a run queue holds a G that an M without a P could take (Go's {@code checkRunqsNoP}, without taking a
+     * P): the global queue, or the local queue of a P that some M runs or that waits in a syscall.
+     * <p>
+     * An IDLE P is skipped. Ps on the idle list have empty queues ({@code pidleputLocked} moves leftovers to the
+     * global queue), so an IDLE P with queued Gs is one in transit to the M that {@code startm} just woke for them;
+     * nobody may steal from it ({@code stealWork} skips it too). Counting it made the M that had gone idle spin
+     * without pause (find work, fail to steal it, take a P, look again) until the woken M got a core, and on a small
+     * machine that M was often waiting for exactly this core: announced hand-offs waited up to a scheduler tick
+     * (4 ms) in 1 of 7 cases.
+     */
     boolean anyWork() {
         if (sched.runqsize > 0) {
             return true;
@@ -101,7 +111,8 @@ final class Idle {
         P[] ps = sched.allp;
         int n = sched.gomaxprocs;
         for (int i = 0; i < n && i < ps.length; i++) {
-            if (!ps[i].runq.isEmpty()) {
+            P p = ps[i];
+            if (!p.runq.isEmpty() && p.status() != PStatus.IDLE) {
                 return true;
             }
         }

@@ -32,18 +32,18 @@ final class VirtualGs {
      * ({@link VirtualG}), starts it (which hands us its continuation without running anything), and queues the G.
      */
     void newproc(Runnable task) {
-        G g = s.galloc.gfget(null);
-        s.galloc.initG(g, null, null);
+        G g = s.galloc.newG(null);
         g.task = task;
         g.vdone = false;
         g.vstarted = false;
         g.yielding = false;
-        g.readyPending.set(false);
+        g.readyPending.lazySet(false); // nobody sees the G before a run queue publishes it
         if (g.vbuilder == null) {
             g.vbuilder = VirtualThreads.builder(VirtualG.of(s, g));
+            g.vbody = () -> run(g);
         }
         try {
-            Thread t = VirtualThreads.unstarted(g.vbuilder, () -> run(g));
+            Thread t = VirtualThreads.unstarted(g.vbuilder, g.vbody);
             t.setName(s.config.goroutineNamePrefix() + g.id); // shown as the thread of the G's log lines
             g.vthread = t;
             g.vregistrar = Thread.currentThread();
