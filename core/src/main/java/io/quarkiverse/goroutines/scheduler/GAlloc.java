@@ -94,23 +94,19 @@ final class GAlloc {
 
     /**
      * A dead G readied by {@link #initG} for {@code fn}: from the free list and goid cache of the caller's P when the
-     * caller is a G of ours that holds its P (its scan bit keeps the P while we take from it), else from the global
-     * ones. Never parks: a virtual caller may be anywhere in its task.
+     * caller is a G of ours that holds its P, else from the global ones. Never parks: a virtual caller may be anywhere
+     * in its task.
      */
     G newG(Runnable fn) {
         M m = Scheduler.currentM();
-        if (m != null && m.sched == s) {
-            G cur = m.curg;
-            if (cur != null && cur.tryScan(cur.word())) {
-                try {
-                    P p = m.p;
-                    assert p.ownedBy(m) : "newG: " + m + " does not own " + p;
-                    G g = gfget(p);
-                    initG(g, fn, p);
-                    return g;
-                } finally {
-                    cur.unscan();
-                }
+        G cur = scanCurrent(m);
+        if (cur != null) {
+            try {
+                G g = gfget(m.p);
+                initG(g, fn, m.p);
+                return g;
+            } finally {
+                cur.unscan();
             }
         }
         G g = gfget(null);
@@ -121,26 +117,39 @@ final class GAlloc {
     /** Platform mode's {@code newproc}: a G for {@code fn} on the caller's P, or on the global queue. */
     private void newproc(Runnable fn) {
         M m = Scheduler.currentM();
-        if (m != null && m.sched == s) {
-            G cur = m.curg;
-            if (cur != null && cur.tryScan(cur.word())) {
-                // Our G still owns its P, and cannot lose it until unscan: put the new G on the P's queue.
-                try {
-                    P p = m.p;
-                    assert p.ownedBy(m) : "newproc: " + m + " does not own " + p;
-                    G g = gfget(p);
-                    initG(g, fn, p);
-                    p.runq.put(g, true, sched::globrunqputBatch);
-                } finally {
-                    cur.unscan();
-                }
-                s.idle.wakep();
-                return;
+        G cur = scanCurrent(m);
+        if (cur != null) {
+            try {
+                P p = m.p;
+                G g = gfget(p);
+                initG(g, fn, p);
+                p.runq.put(g, true, sched::globrunqputBatch);
+            } finally {
+                cur.unscan();
             }
+            s.idle.wakep();
+            return;
         }
         G g = gfget(null);
         initG(g, fn, null);
         globrunqputAndWake(g);
+    }
+
+    /**
+     * The G that {@code m} runs, with its scan bit set, so that it cannot lose its P ({@code m.p}, owned by
+     * {@code m}) until the caller calls {@code unscan}; null when the caller runs no G of this scheduler, or the G
+     * has been detached from its P. Between the two the caller must not park.
+     */
+    private G scanCurrent(M m) {
+        if (m == null || m.sched != s) {
+            return null;
+        }
+        G cur = m.curg;
+        if (cur == null || !cur.tryScan(cur.word())) {
+            return null;
+        }
+        assert m.p.ownedBy(m) : m + " does not own " + m.p;
+        return cur;
     }
 
     /**
