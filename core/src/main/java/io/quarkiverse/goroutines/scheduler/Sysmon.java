@@ -255,8 +255,10 @@ final class Sysmon {
         if (G.state(w) != GStatus.RUNNING) {
             return false;
         }
-        // A chain of Gs sharing a time slice runs several Gs without a schedtick move: judge this G by its own run.
-        long since = Math.min(now - pd.schedwhen, now - g.runningSince);
+        // Judge this G by its own run, from the time its M wrote before the word said RUNNING (so it belongs to the
+        // run that w shows). Not by the P's schedtick: a chain of Gs sharing a time slice runs several Gs without a
+        // schedtick move, and a schedtick move first seen on this pass says nothing of how long its G has run.
+        long since = Math.max(0, now - g.runningSince);
         if (cfg.blockingDetection() && m.thread != null && detectBlocked(p, m, g, w, now, since)) {
             return true;
         }
@@ -311,7 +313,7 @@ final class Sysmon {
         if (ts != Thread.State.RUNNABLE) {
             return false;
         }
-        if (waiting && since >= NATIVE_PROBE_NANOS && pd.schedtick == p.schedtick && now != pd.schedwhen) {
+        if (waiting && since >= NATIVE_PROBE_NANOS) {
             // Work waits behind this P and its G has run a while: ask the kernel. A thread the JVM calls RUNNABLE
             // that the kernel has asleep (S) or in an uninterruptible wait (D) is in a native call (a pinned read,
             // a native sleep), or held at a JVM safepoint: handed off on this first sighting, not after a CPU-time

@@ -44,7 +44,10 @@ class VirtualModeTest {
 
     @Test
     void autoPicksVirtualAndSaysWhy() throws Exception {
-        Scheduler s = Scheduler.start(SchedulerConfig.builder().procs(1).build());
+        // No hand-offs: the first G of a cold JVM may run long enough (class loading) to be detached, and this test
+        // asks what a G that holds its P sees.
+        Scheduler s = Scheduler.start(SchedulerConfig.builder().procs(1).longRunningHandoff(false)
+                .blockingDetection(false).build());
         try {
             assertEquals(SchedulerMode.VIRTUAL, s.mode());
             assertTrue(s.modeReason().contains("virtual threads"), s.modeReason());
