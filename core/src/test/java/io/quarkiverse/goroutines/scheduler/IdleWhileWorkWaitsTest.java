@@ -3,8 +3,13 @@ package io.quarkiverse.goroutines.scheduler;
 import static io.quarkiverse.goroutines.scheduler.Schedulers.config;
 import static io.quarkiverse.goroutines.scheduler.Schedulers.spin;
 import static io.quarkiverse.goroutines.scheduler.Schedulers.stop;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.ArrayList;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +95,44 @@ class IdleWhileWorkWaitsTest {
                 TimeUnit.NANOSECONDS.toMillis(worst[0]));
         assertTrue(worst[0] < STUCK_NANOS, "seed " + seed + ": a P stayed idle for "
                 + TimeUnit.NANOSECONDS.toMillis(worst[0]) + " ms while work waited and no M spun");
+    }
+
+    /**
+     * The queue of a P in transit to the M that {@code startm} woke for it (taken off the idle list, still IDLE) is
+     * that M's work, not work an M going idle could take: counting it kept such an M spinning on it until the woken M
+     * got a core, up to a scheduler tick (the announced hand-off's p99 was 4 ms).
+     */
+    @Test
+    void aQueueInTransitToAWokenMIsNotWorkForOthers() throws Exception {
+        Scheduler s = Scheduler.start(config(2).name("transit").build());
+        Sched sched = s.sched;
+        P p = null;
+        try {
+            CountDownLatch idle = new CountDownLatch(1);
+            s.execute(idle::countDown);
+            assertTrue(idle.await(5, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((p = sched.pidleget()) == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the Ms give their Ps back once they find nothing
+            }
+            assertNotNull(p, "no P went idle");
+            assertEquals(PStatus.IDLE, p.status());
+            G g = new G();
+            p.runq.put(g, false, gs -> fail("overflow of a one-G queue"));
+            assertFalse(p.runq.isEmpty());
+            assertFalse(s.idle.anyWork(), "an IDLE P's queue counted as work for an M going idle");
+        } finally {
+            if (p != null) {
+                p.runq.drainTo(new ArrayList<>());
+                sched.lock.lock();
+                try {
+                    sched.pidleputLocked(p);
+                } finally {
+                    sched.lock.unlock();
+                }
+            }
+            stop(s);
+        }
     }
 
     /** A P is idle, nobody spins, and a run queue holds a G. */
