@@ -213,6 +213,27 @@ final class RunQueue {
         }
     }
 
+    /**
+     * When the longest-waiting G here entered a run queue ({@code G.queuedNanos}): the older of the ring's head and
+     * {@code runnext}, or {@code none} when both are empty. A heuristic for the owner's fairness rule: a thief may
+     * take those Gs meanwhile, and then the time read is that of a G no longer here.
+     */
+    long headQueued(long none) {
+        long oldest = none;
+        G next = runnext.get();
+        if (next != null) {
+            oldest = next.queuedNanos;
+        }
+        int h = head;
+        if (tail != h) {
+            G g = ring.get(h & MASK);
+            if (g != null && g.queuedNanos - oldest < 0) {
+                oldest = g.queuedNanos;
+            }
+        }
+        return oldest;
+    }
+
     /** Approximate number of queued Gs, {@code runnext} included; for traces and heuristics. */
     int size() {
         int n = tail - head;
