@@ -153,15 +153,20 @@ final class GAlloc {
     }
 
     /**
-     * Puts {@code g} on the global queue and makes sure somebody will run it. After the scheduler has terminated a
-     * virtual G cannot get an M any more and runs on the JDK's carriers instead.
+     * Puts {@code g} on the global queue and makes sure somebody will run it: a virtual G that has run before (readied
+     * by a thread without a P) on the queue served first, unless it yields; a new G behind the others. After the
+     * scheduler has terminated a virtual G cannot get an M any more and runs on the JDK's carriers instead.
      */
     void globrunqputAndWake(G g) {
         boolean orphan;
         sched.lock.lock();
         try {
             orphan = sched.runState == Sched.TERMINATED && g.vthread != null;
-            if (!orphan) {
+            if (orphan) {
+                // below, without the lock
+            } else if (g.vstarted && !g.yielding) {
+                sched.globrunqputReadyLocked(g);
+            } else {
                 sched.globrunqputLocked(g);
             }
         } finally {

@@ -62,7 +62,18 @@ final class Sched {
     private volatile M[] allmView = new M[0];
     private long mnext;
 
+    /** The global queue of Gs that have not started yet (new work), and of Gs put back by a full or cut local queue. */
     private final ArrayDeque<G> runq = new ArrayDeque<>();
+    /**
+     * The global queue of virtual Gs that have run before and were readied by a thread without a P (woken by an event
+     * loop, or by the JDK's unblocker thread after a monitor they waited for was released): served before
+     * {@link #runq}. Such a G carries a request that is under way; behind hundreds of new requests it made every
+     * hand-over of a contended monitor cost a whole queue's wait (a convoy: waits of seconds with 1,000
+     * connections). A platform G back from a call without a P still queues behind the others, as Go's
+     * {@code exitsyscall0} queues it.
+     */
+    private final ArrayDeque<G> readyq = new ArrayDeque<>();
+    /** Gs in both global queues. */
     volatile int runqsize;
     /**
      * When the G at the head of {@link #runq} was queued ({@code G.queuedNanos}); meaningless while it is empty.
@@ -94,13 +105,36 @@ final class Sched {
     // ---------------------------------------------------------------------------------------------------------
     // The global run queue (Go's globrunqput, globrunqputbatch, globrunqget)
 
-    /** Republishes {@link #runqsize} and {@link #runqHeadQueued} after a change. The lock must be held. */
+    /**
+     * Republishes {@link #runqsize} and {@link #runqHeadQueued} (the older of the two heads) after a change. The lock
+     * must be held.
+     */
     private void runqChangedLocked() {
         G head = runq.peekFirst();
+        G ready = readyq.peekFirst();
+        if (head == null || ready != null && ready.queuedNanos - head.queuedNanos < 0) {
+            head = ready;
+        }
         if (head != null) {
             runqHeadQueued = head.queuedNanos;
         }
-        runqsize = runq.size();
+        runqsize = runq.size() + readyq.size();
+    }
+
+    /** The next G of the global queues: a readied one first. The lock must be held. */
+    private G globrunqpollLocked() {
+        G g = readyq.pollFirst();
+        return g != null ? g : runq.pollFirst();
+    }
+
+    /**
+     * Appends {@code g}, a G that has started before (see {@link #readyq}), to the queue served first. The lock must
+     * be held.
+     */
+    void globrunqputReadyLocked(G g) {
+        assert lockHeld();
+        readyq.addLast(g);
+        runqChangedLocked();
     }
 
     /** Appends {@code g}. The lock must be held. */
@@ -146,7 +180,7 @@ final class Sched {
      */
     G globrunqgetLocked(P p, int max) {
         assert lockHeld();
-        int size = runq.size();
+        int size = runq.size() + readyq.size();
         if (size == 0) {
             return null;
         }
@@ -155,9 +189,9 @@ final class Sched {
             n = max;
         }
         n = Math.min(n, RunQueue.SIZE / 2);
-        G g = runq.pollFirst();
+        G g = globrunqpollLocked();
         for (int i = 1; i < n; i++) {
-            p.runq.put(runq.pollFirst(), false, this::globrunqputBatch);
+            p.runq.put(globrunqpollLocked(), false, this::globrunqputBatch);
         }
         runqChangedLocked();
         return g;
@@ -176,19 +210,23 @@ final class Sched {
     /** Takes every G off the global queue. The lock must be held. */
     void globrunqdrainLocked(Collection<G> out) {
         assert lockHeld();
+        out.addAll(readyq);
         out.addAll(runq);
+        readyq.clear();
         runq.clear();
         runqChangedLocked();
     }
 
     /** The first G in the global queue that waits on its own M, removed; or null. The lock must be held. */
     private G takeLockedGLocked() {
-        for (Iterator<G> it = runq.iterator(); it.hasNext();) {
-            G g = it.next();
-            if (g.lockedm != null) {
-                it.remove();
-                runqChangedLocked();
-                return g;
+        for (ArrayDeque<G> q : List.of(readyq, runq)) {
+            for (Iterator<G> it = q.iterator(); it.hasNext();) {
+                G g = it.next();
+                if (g.lockedm != null) {
+                    it.remove();
+                    runqChangedLocked();
+                    return g;
+                }
             }
         }
         return null;
@@ -212,7 +250,7 @@ final class Sched {
             }
             return;
         }
-        if (!runq.isEmpty()) {
+        if (runqsize > 0) {
             G waiter = takeLockedGLocked();
             if (waiter != null) {
                 p.setStatus(PStatus.IDLE);

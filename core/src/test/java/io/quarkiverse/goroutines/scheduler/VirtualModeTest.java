@@ -12,11 +12,13 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -64,6 +66,58 @@ class VirtualModeTest {
             assertEquals(GStatus.RUNNING, v.status());
             assertEquals(0, v.p());
             assertTrue(v.thread().startsWith("goroutines-m-"), "names its carrier M: " + v.thread());
+        } finally {
+            stop(s);
+        }
+    }
+
+    /**
+     * A virtual G woken by a thread without a P (an event loop, the JDK's unblocker after a monitor is released) has
+     * work under way: it runs before new Gs that were queued before its wake-up, not behind them.
+     */
+    @Test
+    void aGWokenFromOutsideRunsBeforeNewWork() throws Exception {
+        Scheduler s = Scheduler.start(virtual(1).longRunningHandoff(false).blockingDetection(false).build());
+        try {
+            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            AtomicReference<G> waiterG = new AtomicReference<>();
+            AtomicReference<Thread> waiter = new AtomicReference<>();
+            AtomicBoolean wake = new AtomicBoolean();
+            CountDownLatch all = new CountDownLatch(5);
+            s.execute(() -> {
+                waiter.set(Thread.currentThread());
+                waiterG.set(Scheduler.CURRENT_VG.get());
+                while (!wake.get()) {
+                    LockSupport.park();
+                }
+                order.add("woken");
+                all.countDown();
+            });
+            Schedulers.await("the G parks", Duration.ofSeconds(5),
+                    () -> waiterG.get() != null && waiterG.get().status() == GStatus.WAITING);
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            s.execute(() -> {
+                holding.countDown();
+                while (release.getCount() > 0) {
+                    Thread.onSpinWait(); // holds the only P
+                }
+                all.countDown();
+            });
+            assertTrue(holding.await(5, TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++) {
+                String name = "new" + i;
+                s.execute(() -> {
+                    order.add(name);
+                    all.countDown();
+                });
+            }
+            wake.set(true);
+            LockSupport.unpark(waiter.get()); // from the test's thread, which holds no P
+            Schedulers.await("the woken G is queued", Duration.ofSeconds(5), () -> s.sched.runqsize == 4);
+            release.countDown();
+            assertTrue(all.await(5, TimeUnit.SECONDS));
+            assertEquals(List.of("woken", "new0", "new1", "new2"), List.copyOf(order), "order: " + order);
         } finally {
             stop(s);
         }
