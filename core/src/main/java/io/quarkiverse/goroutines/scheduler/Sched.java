@@ -15,10 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Invariants</h2>
  * <ul>
- * <li>{@link #lock} (Go's {@code sched.lock}) guards {@link #runq}, {@link #pidle}, {@link #midle}, {@link #allm},
- * {@link #stopwait} and every change of {@link #runState}. Methods named {@code ...Locked} must be called with it
- * held (checked by {@code assert}).</li>
- * <li>{@link #runqsize} and {@link #npidle} mirror the sizes of {@link #runq} and {@link #pidle}; they are written
+ * <li>{@link #lock} (Go's {@code sched.lock}) guards the two global queues ({@link #readyq}, served first, and
+ * {@link #runq}), {@link #pidle}, {@link #midle}, {@link #allm}, {@link #stopwait} and every change of
+ * {@link #runState}. Methods named {@code ...Locked} must be called with it held (checked by {@code assert}).</li>
+ * <li>{@link #runqsize} and {@link #npidle} mirror the sizes of both global queues and of {@link #pidle}, and
+ * {@link #runqHeadQueued} the older of the two queues' heads; they are written
  * under the lock and read without it for cheap checks (a stale read is always rechecked under the lock by whoever
  * acts on it).</li>
  * <li>A G in the global queue is RUNNABLE. One with {@code lockedm} set has started already (it came back from a
@@ -70,13 +71,18 @@ final class Sched {
      * {@link #runq}. Such a G carries a request that is under way; behind hundreds of new requests it made every
      * hand-over of a contended monitor cost a whole queue's wait (a convoy: waits of seconds with 1,000
      * connections). A platform G back from a call without a P still queues behind the others, as Go's
-     * {@code exitsyscall0} queues it.
+     * {@code exitsyscall0} queues it. So that wake-ups arriving as fast as the Ps run them cannot hold new work back
+     * for good, every {@value Schedule#GLOBAL_FAIRNESS_TICKS}th take from the global queues comes from {@link #runq}
+     * first ({@link #globrunqpollLocked}).
      */
     private final ArrayDeque<G> readyq = new ArrayDeque<>();
+    /** Takes from the global queues, counted for {@link #globrunqpollLocked}'s fairness; under the lock. */
+    private int globrunqpolls;
     /** Gs in both global queues. */
     volatile int runqsize;
     /**
-     * When the G at the head of {@link #runq} was queued ({@code G.queuedNanos}); meaningless while it is empty.
+     * When the older of the two global queues' heads was queued ({@code G.queuedNanos}); meaningless while both
+     * are empty.
      * Written under the lock with {@link #runqsize}; read without it by Ms deciding whether to serve this queue first.
      */
     volatile long runqHeadQueued;
@@ -121,8 +127,17 @@ final class Sched {
         runqsize = runq.size() + readyq.size();
     }
 
-    /** The next G of the global queues: a readied one first. The lock must be held. */
+    /**
+     * The next G of the global queues: a readied one first, except on every
+     * {@value Schedule#GLOBAL_FAIRNESS_TICKS}th take, which serves {@link #runq} first. The lock must be held.
+     */
     private G globrunqpollLocked() {
+        if (++globrunqpolls % Schedule.GLOBAL_FAIRNESS_TICKS == 0) {
+            G g = runq.pollFirst();
+            if (g != null) {
+                return g;
+            }
+        }
         G g = readyq.pollFirst();
         return g != null ? g : runq.pollFirst();
     }
