@@ -98,9 +98,10 @@ final class Pools {
             SchedSnapshot snap = s.snapshot();
             SchedSnapshot.Counters c = snap.counters();
             System.out.printf("%n[gmp] threads=%d completed=%d handoffs=%d syscallRetakes=%d blockedDetected=%d "
-                    + "nativeDetected=%d longRunningReported=%d exitsyscallWaits=%d steals=%d detectNanosAvg=%d%n",
+                    + "nativeDetected=%d nativeFalse=%d longRunningReported=%d exitsyscallWaits=%d steals=%d detectNanosAvg=%d%n",
                     snap.threads(), c.completed(), c.handoffs(), c.syscallRetakes(), c.blockedDetected(),
-                    c.nativeDetected(), c.longRunningReported(), c.exitsyscallWaits(), c.steals(), c.detectNanosAvg());
+                    c.nativeDetected(), c.nativeFalse(), c.longRunningReported(), c.exitsyscallWaits(), c.steals(),
+                    c.detectNanosAvg());
             s.shutdownGracefully(Duration.ofSeconds(10));
             return;
         }

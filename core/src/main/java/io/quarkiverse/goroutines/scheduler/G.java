@@ -159,8 +159,12 @@ public final class G {
      * @return whether the CAS won
      */
     boolean cas(long expect, GStatus to) {
-        long next = ((expect & ~LOW_BITS) + (1L << 8)) | to.ordinal();
-        return WORD.compareAndSet(this, expect, next);
+        return WORD.compareAndSet(this, expect, next(expect, to));
+    }
+
+    /** The word that {@link #cas} writes when it moves {@code expect} to {@code to}. */
+    static long next(long expect, GStatus to) {
+        return ((expect & ~LOW_BITS) + (1L << 8)) | to.ordinal();
     }
 
     /**

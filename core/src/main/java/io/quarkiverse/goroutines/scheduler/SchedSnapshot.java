@@ -62,9 +62,34 @@ public record SchedSnapshot(
         }
     }
 
-    /** Scheduler-wide counters since start. */
+    /**
+     * Scheduler-wide counters since start.
+     *
+     * @param completed Gs that ended
+     * @param handoffs Ps handed to another M (announced blocking, sysmon's retakes and detections)
+     * @param syscallRetakes Ps sysmon took from a G in an announced call
+     * @param blockedDetected unannounced blocking seen by the JVM's thread state (BLOCKED, WAITING, TIMED_WAITING)
+     * @param nativeDetected unannounced blocking in native code (the JVM says RUNNABLE; the kernel has the thread
+     *        asleep, or its CPU time stalled)
+     * @param nativeFalse those of {@code nativeDetected} found needless on sysmon's next look: the thread ran again
+     *        while its G was still detached (a JVM safepoint, a lock inside the JVM), or the G had moved on already
+     * @param longRunningReported Gs reported for not having ended after {@code report.after}
+     * @param longRunningHandoffs Gs preempted: they lost their P after holding it a whole slice
+     * @param detectNanosMax the longest a detected G had run before its detection
+     * @param detectNanosAvg the mean of the same
+     * @param exitsyscallWaits Gs back from a call that found no P and queued for one
+     * @param panics Gs that ended with an exception
+     * @param rejected Gs refused (shut down, {@code max-runnable}, shedding)
+     * @param dropped queued Gs dropped at shutdown
+     * @param mLimitHits times an M was needed at the {@code max-threads} cap
+     * @param resizes changes of {@code procs}
+     * @param steals steals by spinning Ms
+     * @param spawned Gs made (an upper bound: ids cached by Ps count)
+     * @param shed requests refused while shedding
+     * @param sheddingEpisodes times the scheduler began to shed
+     */
     public record Counters(long completed, long handoffs, long syscallRetakes, long blockedDetected,
-            long nativeDetected, long longRunningReported, long longRunningHandoffs, long detectNanosMax,
+            long nativeDetected, long nativeFalse, long longRunningReported, long longRunningHandoffs, long detectNanosMax,
             long detectNanosAvg, long exitsyscallWaits, long panics, long rejected, long dropped, long mLimitHits,
             long resizes, long steals, long spawned, long shed, long sheddingEpisodes) {
 
@@ -149,7 +174,7 @@ public record SchedSnapshot(
         SchedStats st = s.stats;
         long detections = st.blockedDetected.get() + st.nativeDetected.get() + st.longRunningHandoffs.get();
         Counters c = new Counters(st.completed(), st.handoffs.get(), st.syscallRetakes.get(),
-                st.blockedDetected.get(), st.nativeDetected.get(), st.longRunningReported.get(),
+                st.blockedDetected.get(), st.nativeDetected.get(), st.nativeFalse.get(), st.longRunningReported.get(),
                 st.longRunningHandoffs.get(), st.detectNanosMax.get(),
                 detections == 0 ? 0 : st.detectNanosTotal.get() / detections, st.exitsyscallWaits.get(),
                 st.panics.get(), st.rejected.get(), st.dropped.get(), st.mLimitHits.get(), st.resizes.get(), steals,

@@ -9,6 +9,12 @@ final class SchedStats {
     final AtomicLong syscallRetakes = new AtomicLong();
     final AtomicLong blockedDetected = new AtomicLong();
     final AtomicLong nativeDetected = new AtomicLong();
+    /**
+     * Native hand-offs ({@link #nativeDetected}) proved needless on sysmon's next look: the thread was running again
+     * while its G was still detached, or the G had already moved on. A thread held at a JVM safepoint or waiting on a
+     * lock inside the JVM reads as asleep to the kernel; so does a native call shorter than one pass.
+     */
+    final AtomicLong nativeFalse = new AtomicLong();
     /** Stalled-CPU suspicions the kernel showed to be a thread waiting for a core, not blocked. */
     final AtomicLong nativeRejected = new AtomicLong();
     final AtomicLong longRunningReported = new AtomicLong();

@@ -3,6 +3,7 @@ package io.quarkiverse.goroutines.scheduler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -33,6 +34,8 @@ final class Sysmon {
     private static final long MIN_NATIVE_WINDOW_NANOS = 100_000;
     /** How long a G must have run before sysmon asks the kernel whether its thread is asleep in native code. */
     private static final long NATIVE_PROBE_NANOS = 50_000;
+    /** Native hand-offs judged at most per pass; more in one pass go unjudged (and uncounted as false). */
+    private static final int MAX_SUSPECTS = 64;
 
     private final Scheduler s;
     private final Sched sched;
@@ -50,6 +53,14 @@ final class Sysmon {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final boolean cpuTimeSupported;
     private long nextTrace;
+    /** Passes made; numbers the passes for {@link #suspects}. */
+    private long passes;
+    /** Native hand-offs of this pass and the last, awaiting their verdict ({@link #judgeNativeHandoffs}). */
+    private final ArrayDeque<Suspect> suspects = new ArrayDeque<>();
+
+    /** A native hand-off to judge on the next pass: the M and G, the G's word right after the detach, the pass. */
+    private record Suspect(M m, G g, long word, long pass) {
+    }
 
     Sysmon(Scheduler s) {
         this.s = s;
@@ -197,6 +208,8 @@ final class Sysmon {
      * looping on short calls cannot keep it.
      */
     int pass(long now) {
+        passes++;
+        judgeNativeHandoffs();
         int n = 0;
         P[] ps = sched.allp;
         int procs = sched.gomaxprocs;
@@ -321,8 +334,7 @@ final class Sysmon {
             // costs one more M for a while; nativeDetected counts both.
             char k = m.kernelState();
             if ((k == 'S' || k == 'D')
-                    && handoff(p, m, g, w, GStatus.SYSCALL, "blocked in native code (kernel state " + k + ")", since,
-                            s.stats.nativeDetected)) {
+                    && handoffNative(p, m, g, w, "blocked in native code (kernel state " + k + ")", since)) {
                 return true;
             }
         }
@@ -352,15 +364,42 @@ final class Sysmon {
                 pd.cpuNanos = cpu;
                 return false;
             }
-            if (handoff(p, m, g, w, GStatus.SYSCALL, "blocked in native code (CPU time stalled)", since,
-                    s.stats.nativeDetected)) {
-                return true;
-            }
-            return false;
+            return handoffNative(p, m, g, w, "blocked in native code (CPU time stalled)", since);
         }
         pd.cpuWhen = now;
         pd.cpuNanos = cpu;
         return false;
+    }
+
+    /**
+     * {@link #handoff} of a G whose thread the JVM calls RUNNABLE, judged blocked in native code; the hand-off is
+     * judged in turn on the next pass ({@link #judgeNativeHandoffs}).
+     */
+    private boolean handoffNative(P p, M m, G g, long w, String reason, long since) {
+        if (!handoff(p, m, g, w, GStatus.SYSCALL, reason, since, s.stats.nativeDetected)) {
+            return false;
+        }
+        if (suspects.size() < MAX_SUSPECTS) {
+            suspects.addLast(new Suspect(m, g, G.next(w, GStatus.SYSCALL), passes));
+        }
+        return true;
+    }
+
+    /**
+     * Judges the native hand-offs of earlier passes, and counts the needless ones in {@code nativeFalse}: those whose
+     * G is still detached while the kernel has its thread running again (it was held at a JVM safepoint, waited on a
+     * lock inside the JVM, or its native call has ended), and those whose G has already moved on (back from a call
+     * shorter than a pass, parked or ended). A hand-off costs a wake-up and, while the G runs on, a second M. One
+     * kernel read per hand-off, only for Gs still detached.
+     */
+    private void judgeNativeHandoffs() {
+        Suspect x;
+        while ((x = suspects.peekFirst()) != null && x.pass != passes) {
+            suspects.pollFirst();
+            if (x.g.word() != x.word || x.m.kernelState() == 'R') {
+                s.stats.nativeFalse.incrementAndGet();
+            }
+        }
     }
 
     /** Go's retake condition: work is queued behind {@code p}, and no idle P or spinning M can take it instead. */

@@ -129,6 +129,13 @@ public class DemoResource {
                 + " maxProcs=" + Go.maxProcs();
     }
 
+    /** The scheduler's counters since start (hand-offs, detections, false detections, ...), as one line. */
+    @GET
+    @Path("counters")
+    public String counters() {
+        return Go.scheduler().snapshot().counters() + "\n";
+    }
+
     /** The scheduler right now, in Go's {@code schedtrace}/{@code scheddetail} format. */
     @GET
     @Path("sched")

@@ -60,6 +60,18 @@ import io.quarkus.runtime.metrics.MetricsFactory;
  * Ps retaken from syscalls, Gs refused (all causes), Gs preempted, requests refused while shedding</td>
  * </tr>
  * <tr>
+ * <td>counter {@code goroutines.detections}</td>
+ * <td>{@code cause}</td>
+ * <td>unannounced blocking found by sysmon: {@code blocked} (the JVM's thread state), {@code native} (a thread the
+ * JVM calls RUNNABLE that the kernel has asleep, or whose CPU time stalled)</td>
+ * </tr>
+ * <tr>
+ * <td>counter {@code goroutines.detections.false}</td>
+ * <td></td>
+ * <td>native detections found needless on sysmon's next look: the thread ran again while its G was still detached
+ * (a JVM safepoint or lock), or the G had moved on (a call shorter than a pass)</td>
+ * </tr>
+ * <tr>
  * <td>{@code goroutines.shedding}</td>
  * <td></td>
  * <td>1 while new requests are refused for queueing delay, else 0 (Go never refuses)</td>
@@ -117,6 +129,11 @@ public final class GoroutineMetrics implements Consumer<MetricsFactory> {
         counter(metrics, "goroutines.preemptions", "Gs that lost their P after holding it a whole slice",
                 c -> c.preemptions());
         counter(metrics, "goroutines.shed", "Gs refused while the scheduler sheds load", c -> c.shed());
+        detections(metrics, "blocked", c -> c.blockedDetected());
+        detections(metrics, "native", c -> c.nativeDetected());
+        counter(metrics, "goroutines.detections.false",
+                "Native detections found needless on sysmon's next look (a safepoint, a JVM lock, a short call)",
+                c -> c.nativeFalse());
         gauge(metrics, "goroutines.shedding", "1 while new requests are refused for queueing delay",
                 s -> s.shedding() ? 1 : 0);
         for (Group.Cause cause : Group.Cause.values()) {
@@ -124,6 +141,16 @@ public final class GoroutineMetrics implements Consumer<MetricsFactory> {
                     .tag("cause", cause.name().toLowerCase(Locale.ROOT))
                     .buildCounter(() -> Group.cancellations(cause));
         }
+    }
+
+    private void detections(MetricsFactory metrics, String cause, ToLongFunction<SchedSnapshot.Counters> f) {
+        metrics.builder("goroutines.detections")
+                .description("Unannounced blocking found by sysmon, by what gave it away: the JVM's thread state"
+                        + " (blocked) or the kernel's, or stalled CPU time, of a thread the JVM calls RUNNABLE (native)")
+                .tag("cause", cause).buildCounter(() -> {
+                    SchedSnapshot s = snapshot();
+                    return s == null ? 0L : f.applyAsLong(s.counters());
+                });
     }
 
     private void gauge(MetricsFactory metrics, String name, String description, ToIntFunction<SchedSnapshot> f) {

@@ -92,6 +92,12 @@ class MetricsTest {
             assertTrue(value(scrape, "goroutines_preemptions_total") >= 1, "the 100 ms spin was preempted");
             assertTrue(value(scrape, "goroutines_preemptions_total") >= before.counters().preemptions());
             assertEquals(0.0, value(scrape, "goroutines_shed_total"));
+            assertTrue(value(scrape, "goroutines_detections_total{cause=\"blocked\"}") >= before.counters()
+                    .blockedDetected());
+            double nativeDetections = value(scrape, "goroutines_detections_total{cause=\"native\"}");
+            assertTrue(nativeDetections >= before.counters().nativeDetected());
+            assertTrue(value(scrape, "goroutines_detections_false_total") <= nativeDetections,
+                    "false detections are a part of the native ones");
             assertEquals(0.0, value(scrape, "goroutines_shedding"), "not shedding: three held Gs, nothing queued");
         } finally {
             given().get("/load/release").then().statusCode(200);
