@@ -3,6 +3,7 @@ package io.quarkiverse.goroutines.scheduler;
 import static io.quarkiverse.goroutines.scheduler.Schedulers.config;
 import static io.quarkiverse.goroutines.scheduler.Schedulers.spin;
 import static io.quarkiverse.goroutines.scheduler.Schedulers.stop;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
@@ -58,5 +59,32 @@ class FairnessTest {
         }
         assertTrue(globalWhenRun.get() > 0,
                 "the readied G ran only once the global backlog had drained: " + globalWhenRun.get());
+    }
+
+    /**
+     * The global ready queue ({@code readyq}) is served before new work, so wake-ups that arrive as fast as the Ps take
+     * Gs could hold a new G back for good: every {@value Schedule#GLOBAL_FAIRNESS_TICKS}th take serves new work
+     * first. Here a wake-up arrives before every single take.
+     */
+    @Test
+    void wakeUpsArrivingBeforeEveryTakeCannotHoldNewWorkBack() {
+        Sched sched = new Sched(1);
+        P p = sched.allp[0];
+        G fresh = new G();
+        sched.globrunqput(fresh);
+        int takes = 0;
+        G got;
+        do {
+            sched.lock.lock();
+            try {
+                sched.globrunqputReadyLocked(new G());
+            } finally {
+                sched.lock.unlock();
+            }
+            got = sched.globrunqget(p, 1);
+            takes++;
+        } while (got != fresh && takes < 10 * Schedule.GLOBAL_FAIRNESS_TICKS);
+        assertSame(fresh, got, "new work never taken while wake-ups kept coming");
+        assertTrue(takes <= Schedule.GLOBAL_FAIRNESS_TICKS, "new work taken only after " + takes + " takes");
     }
 }
