@@ -70,6 +70,13 @@ class DemoEndpointsTest {
     }
 
     @Test
+    void countersShowTheDetections() {
+        String counters = get("/demo/counters");
+        assertTrue(counters.matches("(?s)Counters\\[completed=\\d+, handoffs=\\d+, .*blockedDetected=\\d+, "
+                + "nativeDetected=\\d+, nativeFalse=\\d+, .*\\]\\s*"), counters);
+    }
+
+    @Test
     void startPageListsTheEndpoints() {
         String page = get("/index.html");
         for (String path : new String[] { "demo/cpu", "demo/work", "demo/sleep", "demo/socket", "demo/syscall", "demo/whoami",
