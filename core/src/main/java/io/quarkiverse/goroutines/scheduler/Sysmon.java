@@ -53,9 +53,12 @@ final class Sysmon {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final boolean cpuTimeSupported;
     private long nextTrace;
-    /** Passes made; numbers the passes for {@link #suspects}. */
+    /** Passes made; numbers the passes for {@link #suspects}. Only the thread that runs {@link #pass} touches it. */
     private long passes;
-    /** Native hand-offs of this pass and the last, awaiting their verdict ({@link #judgeNativeHandoffs}). */
+    /**
+     * Native hand-offs of this pass and the last, awaiting their verdict ({@link #judgeNativeHandoffs}). Only the
+     * thread that runs {@link #pass} touches it (sysmon, or a test while {@link #paused}).
+     */
     private final ArrayDeque<Suspect> suspects = new ArrayDeque<>();
 
     /** A native hand-off to judge on the next pass: the M and G, the G's word right after the detach, the pass. */
