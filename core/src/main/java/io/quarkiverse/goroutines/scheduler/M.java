@@ -28,6 +28,11 @@ final class M {
         return pr == null ? OsThreads.UNKNOWN : pr.state();
     }
 
+    /**
+     * Bounded spawns this M may still make before {@code GAlloc} sums the runnable count again. Touched by whatever
+     * runs on this M (its own G, or a virtual G mounted on it), one at a time; a lost update only moves the next sum.
+     */
+    int runnableBudget;
     /** The P this M owns, or null. */
     volatile P p;
     /** The P this M gave up when its G entered a syscall; its fast way back. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -122,6 +124,36 @@ class SchedulerTest {
             release.countDown();
             assertTrue(ran.await(5, TimeUnit.SECONDS), "an accepted G was lost");
             assertEquals(1, s.snapshot().counters().rejected());
+        } finally {
+            stop(s);
+        }
+    }
+
+    /**
+     * A G's own spawns sum the runnable count only once per few spawns (GAlloc.overMaxRunnable); the bound must still
+     * hold to the G: with the only P held by the spawner nothing runs, so exactly max-runnable spawns are accepted.
+     */
+    @Test
+    void maxRunnableHoldsExactlyForSpawnsFromInsideAG() throws Exception {
+        int max = 5_000;
+        Scheduler s = Scheduler.start(config(1).maxRunnable(max).admission(false).blockingDetection(false).build());
+        try {
+            AtomicInteger accepted = new AtomicInteger();
+            AtomicInteger ran = new AtomicInteger();
+            CountDownLatch refused = new CountDownLatch(1);
+            s.execute(() -> {
+                try {
+                    for (int i = 0; i < 2 * max; i++) {
+                        s.execute(ran::incrementAndGet);
+                        accepted.incrementAndGet();
+                    }
+                } catch (RejectedExecutionException e) {
+                    refused.countDown();
+                }
+            });
+            assertTrue(refused.await(10, TimeUnit.SECONDS), "never refused; accepted " + accepted.get());
+            assertEquals(max, accepted.get(), "the bound was passed or fell short");
+            Schedulers.await("every accepted G to run", Duration.ofSeconds(10), () -> ran.get() == max);
         } finally {
             stop(s);
         }
