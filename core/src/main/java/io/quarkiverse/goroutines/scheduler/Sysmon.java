@@ -34,7 +34,7 @@ final class Sysmon {
     private static final long MIN_NATIVE_WINDOW_NANOS = 100_000;
     /** How long a G must have run before sysmon asks the kernel whether its thread is asleep in native code. */
     private static final long NATIVE_PROBE_NANOS = 50_000;
-    /** Native hand-offs judged at most per pass; more in one pass go unjudged (and uncounted as false). */
+    /** Native hand-offs that may await their verdict at once; any more go unjudged (and uncounted as false). */
     private static final int MAX_SUSPECTS = 64;
 
     private final Scheduler s;

@@ -147,10 +147,7 @@ public final class GoroutineMetrics implements Consumer<MetricsFactory> {
         metrics.builder("goroutines.detections")
                 .description("Unannounced blocking found by sysmon, by what gave it away: the JVM's thread state"
                         + " (blocked) or the kernel's, or stalled CPU time, of a thread the JVM calls RUNNABLE (native)")
-                .tag("cause", cause).buildCounter(() -> {
-                    SchedSnapshot s = snapshot();
-                    return s == null ? 0L : f.applyAsLong(s.counters());
-                });
+                .tag("cause", cause).buildCounter(() -> count(f));
     }
 
     private void gauge(MetricsFactory metrics, String name, String description, ToIntFunction<SchedSnapshot> f) {
@@ -159,10 +156,12 @@ public final class GoroutineMetrics implements Consumer<MetricsFactory> {
 
     private void counter(MetricsFactory metrics, String name, String description,
             ToLongFunction<SchedSnapshot.Counters> f) {
-        metrics.builder(name).description(description).buildCounter(() -> {
-            SchedSnapshot s = snapshot();
-            return s == null ? 0L : f.applyAsLong(s.counters());
-        });
+        metrics.builder(name).description(description).buildCounter(() -> count(f));
+    }
+
+    private long count(ToLongFunction<SchedSnapshot.Counters> f) {
+        SchedSnapshot s = snapshot();
+        return s == null ? 0L : f.applyAsLong(s.counters());
     }
 
     private Number read(ToIntFunction<SchedSnapshot> f) {
